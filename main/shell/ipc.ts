@@ -1,0 +1,35 @@
+import { ipcMain, type WebContents, type WebFrameMain } from 'electron';
+import { EVENT_IPC_CHANNEL, requestChannelNames, type Result } from '../../contract';
+import type { EventBus } from '../router/events';
+import type { Router } from '../router/router';
+import { isAppUrl } from './window-options';
+
+/**
+ * Electron transport for the router: one ipcMain.handle per contract channel. A request
+ * is answered only when it comes from the main frame of our own window showing our own
+ * origin; an iframe or a navigated-away page gets FORBIDDEN_SENDER.
+ */
+export function bindIpc(router: Router, events: EventBus, window: () => WebContents | null): () => void {
+  for (const channel of requestChannelNames) {
+    ipcMain.handle(channel, async (event, request: unknown): Promise<Result<unknown>> => {
+      if (!isTrustedSender(event.sender, event.senderFrame, window())) {
+        return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'Requests are accepted only from the Outpost window.' } };
+      }
+      return router.dispatch(channel, request, { transport: 'electron' });
+    });
+  }
+  const unsubscribe = events.subscribe((envelope) => {
+    const contents = window();
+    if (contents && !contents.isDestroyed()) contents.send(EVENT_IPC_CHANNEL, envelope);
+  });
+  return () => {
+    unsubscribe();
+    for (const channel of requestChannelNames) ipcMain.removeHandler(channel);
+  };
+}
+
+function isTrustedSender(sender: WebContents, frame: WebFrameMain | null, window: WebContents | null): boolean {
+  if (!frame || !window || sender.id !== window.id) return false;
+  if (frame !== sender.mainFrame) return false;
+  return isAppUrl(frame.url);
+}
