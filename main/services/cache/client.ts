@@ -1,0 +1,201 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { OutpostError } from '../../../contract';
+import { appVersion } from '../../config/version';
+import type { CacheInfo } from './info';
+import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
+import type { QueryName, QueryParams, QueryResult } from './queries';
+import type { CacheBatch, WriteSummary } from './records';
+
+/** A tenant's cache as the rest of Outpost uses it: every call runs in a worker thread. */
+export interface CacheClient {
+  readonly tenantId: string;
+  readonly path: string;
+  /** Commits one batch in one transaction on the writer thread. */
+  write(batch: CacheBatch): Promise<WriteSummary>;
+  /** Runs a named read on a reader thread; never waits for a write in progress. */
+  query<N extends QueryName>(name: N, ...params: QueryParams<N> extends Record<string, never> ? [] : [QueryParams<N>]): Promise<QueryResult<N>>;
+  info(): Promise<CacheInfo>;
+  close(): Promise<void>;
+}
+
+export interface StartCacheOptions {
+  file: string;
+  tenantId: string;
+  region?: string;
+  create: boolean;
+  /** Raw 32-byte key; the client zeroes it once the workers have their copies. null: plaintext, benchmark only. */
+  key: Uint8Array | null;
+  readers?: number;
+  /** Test hook, see EngineOptions.maxPageCount. */
+  maxPageCount?: number;
+  /** Where the worker script is, when not beside this module or the bundle. */
+  workerUrl?: URL;
+}
+
+/**
+ * From source (tests, tsx) the worker is worker.ts, started through a tiny bootstrap that
+ * loads tsx first (Node 20 ignores --import for a worker's own entry); in the esbuild bundle
+ * it is cache-worker.mjs beside cli.mjs.
+ */
+function createWorker(override: URL | undefined, options: WorkerOptions): Worker {
+  const here = new URL(import.meta.url);
+  let url = override;
+  if (!url && !here.pathname.endsWith('.ts')) {
+    url = ['./cache-worker.mjs', '../cache-worker.mjs'].map((candidate) => new URL(candidate, here)).find((candidate) => existsSync(candidate));
+    if (!url) throw new OutpostError('INTERNAL', 'The cache worker (cache-worker.mjs) is missing from this build of Outpost.');
+  }
+  url ??= new URL('./worker.ts', here);
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+  // tsx's CommonJS hook is the one that takes inside a worker on Node 20.
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
+  const bootstrap = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(fileURLToPath(url))});`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** One worker thread and the requests waiting on it. */
+class CacheThread {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exited = false;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: WorkerResponse) => {
+      if (message.type !== 'result') return;
+      const waiting = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (!waiting) return;
+      if (message.ok) waiting.resolve(message.value);
+      else waiting.reject(new OutpostError(message.error.code, message.error.message));
+    });
+    const fail = (error: Error) => {
+      this.exited = true;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', () => fail(new OutpostError('INTERNAL', 'A cache worker thread failed.')));
+    worker.on('exit', () => fail(new OutpostError('CACHE_CLOSED', 'The cache is closed.')));
+  }
+
+  get load(): number {
+    return this.pending.size;
+  }
+
+  static start(setup: WorkerSetup, workerUrl?: URL): Promise<CacheThread> {
+    const transfer = setup.key ? [setup.key.buffer as ArrayBuffer] : [];
+    const worker = createWorker(workerUrl, { workerData: setup, transferList: transfer });
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: WorkerResponse) => {
+        if (message.type === 'ready') {
+          cleanup();
+          resolve(new CacheThread(worker));
+        } else if (message.type === 'failed') {
+          cleanup();
+          reject(new OutpostError(message.error.code, message.error.message));
+        }
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        reject(new OutpostError('INTERNAL', `The cache worker could not start: ${error.message}`));
+      };
+      const onExit = () => {
+        cleanup();
+        reject(new OutpostError('INTERNAL', 'The cache worker stopped before it was ready.'));
+      };
+      const cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+    });
+  }
+
+  request(message: WorkerRequestBody, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    if (this.exited) return Promise.reject(new OutpostError('CACHE_CLOSED', 'The cache is closed.'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    await this.request({ op: 'close' }).catch(() => undefined);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    if (!this.exited) await this.worker.terminate();
+  }
+}
+
+/** A fresh, unpooled copy of a key, so transferring it detaches nothing else. */
+function keyCopy(key: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new ArrayBuffer(key.length));
+  copy.set(key);
+  return copy;
+}
+
+/** Starts the writer (which creates or migrates the file) and then the readers. */
+export async function startCacheClient(options: StartCacheOptions): Promise<CacheClient & { rekey(newKey: Uint8Array): Promise<void> }> {
+  const base = { file: options.file, tenantId: options.tenantId, region: options.region, appVersion: appVersion(), maxPageCount: options.maxPageCount };
+  const readers: CacheThread[] = [];
+  let writer: CacheThread | null = null;
+  try {
+    writer = await CacheThread.start({ ...base, role: 'writer', create: options.create, key: options.key ? keyCopy(options.key) : null }, options.workerUrl);
+    for (let i = 0; i < Math.max(1, options.readers ?? 2); i++) {
+      readers.push(await CacheThread.start({ ...base, role: 'reader', create: false, key: options.key ? keyCopy(options.key) : null }, options.workerUrl));
+    }
+  } catch (error) {
+    await Promise.all([writer?.close(), ...readers.map((reader) => reader.close())]);
+    throw error;
+  } finally {
+    options.key?.fill(0);
+  }
+  const theWriter = writer;
+  let closed = false;
+  const reader = () => readers.reduce((best, candidate) => (candidate.load < best.load ? candidate : best));
+  const open = () => {
+    if (closed) throw new OutpostError('CACHE_CLOSED', `The cache of tenant ${options.tenantId} is closed.`);
+  };
+  return {
+    tenantId: options.tenantId,
+    path: options.file,
+    async write(batch) {
+      open();
+      return (await theWriter.request({ op: 'write', batch })) as WriteSummary;
+    },
+    async query(name, ...params) {
+      open();
+      return (await reader().request({ op: 'query', name, params: params[0] ?? {} })) as never;
+    },
+    async info() {
+      open();
+      return (await reader().request({ op: 'info' })) as CacheInfo;
+    },
+    async rekey(newKey) {
+      open();
+      // Readers hold WAL snapshots; the rekey needs the file to itself.
+      await Promise.all(readers.splice(0).map((thread) => thread.close()));
+      const copy = keyCopy(newKey);
+      newKey.fill(0);
+      await theWriter.request({ op: 'rekey', newKey: copy }, [copy.buffer as ArrayBuffer]);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([theWriter.close(), ...readers.map((thread) => thread.close())]);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { statSync } from 'node:fs';
+import type { Db } from './engine';
+import { latestSchemaVersion } from './migrations';
+import { schemaVersion } from './migrate';
+import { readMeta } from './meta';
+
+/** What `outpost cache info` shows: where, how big, how protected, what is inside. No secrets. */
+export interface CacheInfo {
+  tenantId: string;
+  region: string;
+  createdAt: string;
+  createdByVersion: string;
+  path: string;
+  /** The database file plus its WAL and shared-memory index. */
+  sizeBytes: number;
+  cipher: string;
+  pageSize: number;
+  schemaVersion: number;
+  latestSchemaVersion: number;
+  rowCounts: Record<string, number>;
+}
+
+export const countedTables = [
+  'machines', 'machine_ip_addresses', 'machine_tags', 'device_groups', 'logon_users', 'alerts', 'evidence', 'files',
+  'device_info', 'process_events', 'file_events', 'registry_events', 'network_events', 'logon_events', 'ip_addresses',
+  'domains', 'urls', 'sync_checkpoints', 'tenant_policy', 'audit_log', 'notes', 'tags',
+];
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+export function cacheInfo(db: Db, file: string, encrypted: boolean): CacheInfo {
+  const meta = readMeta(db);
+  const rowCounts: Record<string, number> = {};
+  for (const table of countedTables) rowCounts[table] = db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  return {
+    tenantId: meta?.tenantId ?? '',
+    region: meta?.region ?? '',
+    createdAt: meta?.createdAt ?? '',
+    createdByVersion: meta?.createdByVersion ?? '',
+    path: file,
+    sizeBytes: fileSize(file) + fileSize(`${file}-wal`) + fileSize(`${file}-shm`),
+    cipher: encrypted ? 'SQLCipher v4 (AES-256-CBC, HMAC-SHA512 per page, raw 256-bit key)' : 'none (plaintext benchmark database)',
+    pageSize: db.pragma('page_size', { simple: true }) as number,
+    schemaVersion: schemaVersion(db),
+    latestSchemaVersion,
+    rowCounts,
+  };
+}

@@ -1,0 +1,28 @@
+import type { ErrorCode } from '../../../contract';
+import type { CacheBatch } from './records';
+
+/** What a cache worker is started with. The key travels as bytes and is zeroed on close. */
+export interface WorkerSetup {
+  role: 'writer' | 'reader';
+  file: string;
+  tenantId: string;
+  region?: string;
+  create: boolean;
+  /** null only for the plaintext benchmark database. */
+  key: Uint8Array | null;
+  appVersion: string;
+  maxPageCount?: number;
+}
+
+export type WorkerRequest =
+  | { id: number; op: 'write'; batch: CacheBatch }
+  | { id: number; op: 'query'; name: string; params: unknown }
+  | { id: number; op: 'info' }
+  | { id: number; op: 'rekey'; newKey: Uint8Array }
+  | { id: number; op: 'close' };
+
+export type WorkerResponse =
+  | { type: 'ready' }
+  | { type: 'failed'; error: { code: ErrorCode; message: string } }
+  | { type: 'result'; id: number; ok: true; value: unknown }
+  | { type: 'result'; id: number; ok: false; error: { code: ErrorCode; message: string } };

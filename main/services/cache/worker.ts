@@ -1,0 +1,109 @@
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { OutpostError } from '../../../contract';
+import { diagnose, openEngine, reencrypt, type Db } from './engine';
+import { cacheInfo } from './info';
+import { migrate } from './migrate';
+import { assertTenant, writeMeta } from './meta';
+import { runQuery, type QueryName } from './queries';
+import { createWriter, type CacheWriter } from './writer';
+import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
+
+/*
+ * A cache connection in its own thread. The writer thread owns the only connection that
+ * writes (migrations, sync batches, rekey); reader threads serve queries from WAL
+ * snapshots, so a long sync transaction never makes the UI wait.
+ */
+
+const setup = workerData as WorkerSetup;
+function ownPort(): MessagePort {
+  if (!parentPort) throw new Error('The cache worker must run in a worker thread.');
+  return parentPort;
+}
+const port = ownPort();
+
+let key: Uint8Array | null = setup.key;
+let db = null as Db | null;
+let writer = null as CacheWriter | null;
+
+function toData(error: unknown): { code: OutpostError['code']; message: string } {
+  const mapped = error instanceof OutpostError ? error : diagnose(setup.file, key, error, setup.tenantId);
+  return { code: mapped.code, message: mapped.message };
+}
+
+function start(): void {
+  db = openEngine({ file: setup.file, tenantId: setup.tenantId, key, role: setup.role, mustExist: !setup.create, maxPageCount: setup.maxPageCount });
+  if (setup.role === 'writer') {
+    if (setup.create) {
+      const created = db;
+      // Schema and owner in one transaction: a crash leaves no cache that forgot its tenant.
+      created.transaction(() => {
+        migrate(created, setup.tenantId);
+        writeMeta(created, { tenantId: setup.tenantId, region: setup.region ?? '', createdAt: new Date().toISOString(), createdByVersion: setup.appVersion });
+      }).immediate();
+    } else {
+      const opened = db;
+      // Refuse a newer schema before reading anything else, then refuse another tenant's cache.
+      migrate(opened, setup.tenantId, 0);
+      assertTenant(opened, setup.tenantId);
+      migrate(opened, setup.tenantId);
+    }
+    writer = createWriter(db);
+  } else {
+    migrate(db, setup.tenantId, 0);
+    assertTenant(db, setup.tenantId);
+  }
+}
+
+function handle(request: WorkerRequest): unknown {
+  if (!db) throw new OutpostError('CACHE_CLOSED', 'The cache is closed.');
+  switch (request.op) {
+    case 'write':
+      if (!writer) throw new OutpostError('INTERNAL', 'Writes go to the writer thread.');
+      return writer.write(request.batch);
+    case 'query':
+      return runQuery(db, request.name as QueryName, request.params as never);
+    case 'info':
+      return cacheInfo(db, setup.file, key !== null);
+    case 'rekey': {
+      // The caller has parked the new key in the keychain under the pending account first.
+      const newKey = request.newKey;
+      try {
+        reencrypt(db, newKey);
+      } finally {
+        newKey.fill(0);
+      }
+      return null;
+    }
+    case 'close':
+      db.close();
+      db = null;
+      key?.fill(0);
+      key = null;
+      return null;
+  }
+}
+
+try {
+  start();
+  port.postMessage({ type: 'ready' } satisfies WorkerResponse);
+} catch (error) {
+  port.postMessage({ type: 'failed', error: toData(error) } satisfies WorkerResponse);
+  try {
+    db?.close();
+  } catch {
+    // already failing; the original error is the one to report
+  }
+  key?.fill(0);
+  port.close();
+}
+
+port.on('message', (request: WorkerRequest) => {
+  let response: WorkerResponse;
+  try {
+    response = { type: 'result', id: request.id, ok: true, value: handle(request) };
+  } catch (error) {
+    response = { type: 'result', id: request.id, ok: false, error: toData(error) };
+  }
+  port.postMessage(response);
+  if (request.op === 'close') port.close();
+});

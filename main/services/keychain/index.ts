@@ -1,0 +1,2 @@
+export { keychainService, osKeychain, keytarApi, memoryKeychain, keychainError } from './keychain';
+export type { Keychain, KeytarApi } from './keychain';
