@@ -1,8 +1,8 @@
-import { ipcMain, type WebContents, type WebFrameMain } from 'electron';
+import { ipcMain, type WebContents } from 'electron';
 import { EVENT_IPC_CHANNEL, requestChannelNames, type Result } from '../../contract';
 import type { EventBus } from '../router/events';
 import type { Router } from '../router/router';
-import { isAppUrl } from './window-options';
+import { isTrustedSender } from './sender-check';
 
 /**
  * Electron transport for the router: one ipcMain.handle per contract channel. A request
@@ -26,10 +26,4 @@ export function bindIpc(router: Router, events: EventBus, window: () => WebConte
     unsubscribe();
     for (const channel of requestChannelNames) ipcMain.removeHandler(channel);
   };
-}
-
-function isTrustedSender(sender: WebContents, frame: WebFrameMain | null, window: WebContents | null): boolean {
-  if (!frame || !window || sender.id !== window.id) return false;
-  if (frame !== sender.mainFrame) return false;
-  return isAppUrl(frame.url);
 }
