@@ -1,0 +1,97 @@
+// POST /api/advancedqueries/run. The result is measured first (rows and bytes, against
+// the documented 100,000-row and 124 MB caps, so an oversized result is a clean 400),
+// then streamed out in batches; a large result is regenerated rather than held.
+import type { TenantView } from '../access';
+import { ApiError } from '../http';
+import { QueryError } from '../kql/errors';
+import { MAX_RESULT_ROWS, planQuery } from '../kql/execute';
+import { parseQuery } from '../kql/parser';
+
+export const MAX_RESULT_BYTES = 124 * 1024 * 1024;
+const KEEP_BYTES = 16 * 1024 * 1024;
+const BATCH_BYTES = 256 * 1024;
+
+/** Where the streamed body goes; `write` resolves when the socket can take more. */
+export interface BodySink {
+  write(text: string): Promise<void>;
+}
+
+export interface HuntingAnswer {
+  /** Writes the whole JSON body. */
+  stream(sink: BodySink): Promise<void>;
+  rowCount: number;
+  byteLength: number;
+}
+
+export function parseHuntingBody(body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new ApiError(400, 'InvalidRequestBody', 'The request body is not valid JSON: send {"Query": "<KQL>"}');
+  }
+  const query = (parsed as { Query?: unknown } | null)?.Query;
+  if (typeof query !== 'string') throw new ApiError(400, 'MissingRequiredParameter', 'The request body must contain a "Query" string');
+  return query;
+}
+
+export function runHunting(queryText: string, view: TenantView, nowMs: number, windowDays: number): HuntingAnswer {
+  let plan;
+  try {
+    plan = planQuery(parseQuery(queryText), { tenant: view.tenant, machines: view.machineIndexes(), nowMs, windowDays });
+  } catch (e) {
+    if (e instanceof QueryError) throw new ApiError(400, e.code, e.message);
+    throw e;
+  }
+  const head = `{"Schema":${JSON.stringify(plan.schema)},"Results":[`;
+  const tail = ']}';
+  // First pass: measure, keeping the serialized rows while they are small.
+  let rowCount = 0;
+  let bytes = Buffer.byteLength(head) + tail.length;
+  let kept: string[] | null = [];
+  try {
+    for (const rows of plan.chunks()) {
+      for (const row of rows) {
+        const json = JSON.stringify(row);
+        rowCount++;
+        bytes += Buffer.byteLength(json) + (rowCount > 1 ? 1 : 0);
+        if (rowCount > MAX_RESULT_ROWS) {
+          throw new ApiError(400, 'BadRequest', `Query result exceeds the limit of ${MAX_RESULT_ROWS.toLocaleString('en-US')} rows. Narrow the time range, filter by device, or add take.`);
+        }
+        if (bytes > MAX_RESULT_BYTES) {
+          throw new ApiError(400, 'BadRequest', 'Query result exceeds the size limit of 124 MB. Project fewer columns or narrow the query.');
+        }
+        if (kept) {
+          kept.push(json);
+          if (bytes > KEEP_BYTES) kept = null;
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof QueryError) throw new ApiError(400, e.code, e.message);
+    throw e;
+  }
+  const keptRows = kept;
+  return {
+    rowCount,
+    byteLength: bytes,
+    async stream(sink) {
+      let batch = head;
+      let first = true;
+      const emit = async (json: string) => {
+        batch += first ? json : `,${json}`;
+        first = false;
+        if (batch.length >= BATCH_BYTES) {
+          await sink.write(batch);
+          batch = '';
+        }
+      };
+      if (keptRows) {
+        for (const json of keptRows) await emit(json);
+      } else {
+        for (const rows of plan.chunks()) for (const row of rows) await emit(JSON.stringify(row));
+      }
+      await sink.write(batch + tail);
+    },
+  };
+}
