@@ -99,6 +99,11 @@ async function checkRegion(client: CacheClient, options: OpenTenantCacheOptions)
   return client;
 }
 
+export interface RekeyHooks {
+  /** Called after each durable step; the crash tests kill the process here. */
+  onStep?: (step: 'parked' | 'reencrypted' | 'promoted') => void | Promise<void>;
+}
+
 /**
  * Re-encrypts a tenant's cache under a fresh key. Crash-safe at every step:
  * 1. the new key is parked under the pending account,
@@ -107,14 +112,17 @@ async function checkRegion(client: CacheClient, options: OpenTenantCacheOptions)
  * Killed before 2 commits, the old key still opens the file (the journal rolls back); killed
  * after, openTenantCache finds the old key refused, opens with the parked one, promotes it.
  */
-export async function rekeyTenantCache(options: Omit<OpenTenantCacheOptions, 'create' | 'readers'>): Promise<void> {
-  const { tenantId, keychain } = options;
+export async function rekeyTenantCache(options: Omit<OpenTenantCacheOptions, 'create' | 'readers'> & RekeyHooks): Promise<void> {
+  const { tenantId, keychain, onStep = () => undefined } = options;
   const client = (await openTenantCache({ ...options, create: false, readers: 1 })) as CacheClient & { rekey(newKey: Uint8Array): Promise<void> };
   try {
     const hex = newKeyHex();
     await keychain.set(pendingCacheKeyAccount(tenantId), hex);
+    await onStep('parked');
     await client.rekey(keyBytes(hex, tenantId));
+    await onStep('reencrypted');
     await keychain.set(cacheKeyAccount(tenantId), hex);
+    await onStep('promoted');
     await keychain.delete(pendingCacheKeyAccount(tenantId));
   } finally {
     await client.close();

@@ -1,0 +1,117 @@
+import { existsSync, statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OutpostError } from '../../contract';
+import { cacheKeyAccount, cachePaths, openTenantCache, pendingCacheKeyAccount, rekeyTenantCache } from '../../main/services/cache';
+import { exited, findOnDisk, markedBatch, spawnChild, tempHome, trackedKeychain, uniqueTenant, waitForLine } from './helpers';
+
+/** A small deterministic PRNG, so a failing seed can be replayed. */
+function mulberry32(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('rekey', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function populated(rows: number) {
+    const { home, remove } = tempHome();
+    const keychain = trackedKeychain();
+    cleanups.push(remove, () => keychain.cleanup());
+    const tenantId = uniqueTenant();
+    const cache = await openTenantCache({ home, tenantId, region: 'eu', keychain, create: true });
+    await cache.write(markedBatch('rekey', rows));
+    await cache.close();
+    return { home, keychain, tenantId };
+  }
+
+  /** Opens with whatever the keychain holds now; the data must be whole. */
+  async function assertOpensWhole(home: string, keychain: ReturnType<typeof trackedKeychain>, tenantId: string, rows: number) {
+    const cache = await openTenantCache({ home, tenantId, keychain, create: false });
+    try {
+      const info = await cache.info();
+      expect(info.rowCounts.process_events).toBe(rows);
+      expect((await cache.query('search', { text: 'proc-rekey.exe', limit: 5 })).length).toBeGreaterThan(0);
+    } finally {
+      await cache.close();
+    }
+    // A settled open leaves exactly one key: no parked key lingers.
+    expect(await keychain.get(pendingCacheKeyAccount(tenantId))).toBeNull();
+  }
+
+  it('re-encrypts under a fresh key: the old key no longer opens it, the new one does', async () => {
+    const { home, keychain, tenantId } = await populated(2000);
+    const before = (await keychain.get(cacheKeyAccount(tenantId)))!;
+    await rekeyTenantCache({ home, tenantId, keychain });
+    const after = (await keychain.get(cacheKeyAccount(tenantId)))!;
+    expect(after).toMatch(/^[0-9a-f]{64}$/);
+    expect(after).not.toBe(before);
+    expect(await keychain.get(pendingCacheKeyAccount(tenantId))).toBeNull();
+    await assertOpensWhole(home, keychain, tenantId, 2000);
+    expect(findOnDisk(home, [before, after, Buffer.from(before, 'hex'), Buffer.from(after, 'hex'), 'proc-rekey'])).toEqual([]);
+
+    await keychain.set(cacheKeyAccount(tenantId), before);
+    const error = await openTenantCache({ home, tenantId, keychain, create: false }).catch((caught: OutpostError) => caught);
+    expect((error as OutpostError).code).toBe('CACHE_WRONG_KEY');
+  });
+
+  for (const step of ['parked', 'reencrypted', 'promoted'] as const) {
+    it(`recovers when killed right after the "${step}" step`, async () => {
+      const { home, keychain, tenantId } = await populated(2000);
+      const child = spawnChild('rekey.ts', [home, tenantId, step]);
+      await exited(child);
+      expect(child.signalCode).toBe('SIGKILL');
+      await assertOpensWhole(home, keychain, tenantId, 2000);
+    });
+  }
+
+  // Random kill points inside SQLite's page rewrite: the child is killed once the rollback
+  // journal has grown past a random share of the file, i.e. with some pages under the new
+  // key, the old ones in a hot journal, and the new key parked in the keychain.
+  for (const seed of [1, 2, 3, 4]) {
+    it(`recovers when killed mid re-encryption (seed ${seed})`, async () => {
+      const rows = 60_000; // about 50 MB: the rewrite takes seconds, the journal grows page by page
+      const { home, keychain, tenantId } = await populated(rows);
+      const { database, journal } = cachePaths(home, tenantId);
+      const target = Math.floor(mulberry32(seed)() * 0.8 * statSync(database).size);
+      const child = spawnChild('rekey.ts', [home, tenantId]);
+      cleanups.push(() => void child.kill('SIGKILL'));
+      await waitForLine(child, /^step parked$/);
+      let journalAtKill = 0;
+      while (child.exitCode === null) {
+        journalAtKill = existsSync(journal) ? statSync(journal, { throwIfNoEntry: false })?.size ?? 0 : 0;
+        if (journalAtKill > target) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      child.kill('SIGKILL');
+      await exited(child);
+      expect(journalAtKill, 'the kill landed inside the rewrite').toBeGreaterThan(target);
+      await assertOpensWhole(home, keychain, tenantId, rows);
+    });
+  }
+
+  // Random moments over the whole command: open, park, rewrite, promote.
+  for (const seed of [11, 12, 13, 14]) {
+    it(`recovers when killed at a random moment (seed ${seed})`, async () => {
+      const rows = 20_000;
+      const { home, keychain, tenantId } = await populated(rows);
+      const random = mulberry32(seed);
+      const child = spawnChild('rekey.ts', [home, tenantId]);
+      cleanups.push(() => void child.kill('SIGKILL'));
+      await waitForLine(child, /^rekeying$/);
+      const steps = Math.floor(random() * 3);
+      for (let i = 0; i < steps; i++) await waitForLine(child, /^step /).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 300)));
+      child.kill('SIGKILL');
+      await exited(child);
+      await assertOpensWhole(home, keychain, tenantId, rows);
+    });
+  }
+});
