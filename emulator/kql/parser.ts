@@ -234,11 +234,11 @@ class Parser {
         if (t.text === '-' && this.peek().kind === 'number') {
           return { kind: 'literal', literal: { kind: 'number', value: -Number(this.next().value) } };
         }
-        throw new QueryError(`Unexpected ${describeToken(t)}`);
+        throw new QueryError(`Expected a column, a value or '(' but found ${describeToken(t)}`);
       case 'ident':
         return this.parseWordPrimary(t);
       default:
-        throw new QueryError(`Unexpected ${describeToken(t)}`);
+        throw new QueryError(`Expected a column, a value or '(' but found ${describeToken(t)}`);
     }
   }
 
