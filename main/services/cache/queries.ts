@@ -164,7 +164,7 @@ export const queries = {
 
 export type Queries = typeof queries;
 export type QueryName = keyof Queries;
-export type QueryParams<N extends QueryName> = Parameters<Queries[N]>[1] extends infer P ? (unknown extends P ? Record<string, never> : P) : never;
+export type QueryParams<N extends QueryName> = Parameters<Queries[N]> extends [unknown, infer P] ? P : Record<string, never>;
 export type QueryResult<N extends QueryName> = ReturnType<Queries[N]>;
 
 export function runQuery<N extends QueryName>(db: Db, name: N, params: QueryParams<N>): QueryResult<N> {

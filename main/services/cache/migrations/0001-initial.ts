@@ -31,8 +31,9 @@ const eventColumns = `
   initiating_process_account_name TEXT,
   initiating_process_account_domain TEXT`;
 
-// Hunting ReportIds are unique only per device, so the key is (device, report, time).
-const eventKey = 'PRIMARY KEY (device_id, report_id, timestamp)';
+// Hunting ReportIds are unique only per device, so the key is (device, report, time). Its
+// order puts time second, so the key itself is the machine -> events-by-time index.
+const eventKey = 'PRIMARY KEY (device_id, timestamp, report_id)';
 
 // A purged row takes its search entry with it, so a reused rowid never inherits a stale hit.
 const searchCleanup = (table: string, kind: number) => `
@@ -235,7 +236,6 @@ CREATE TABLE process_events (${eventColumns},
   account_domain TEXT,
   ${eventKey}
 );
-CREATE INDEX process_events_by_time ON process_events (timestamp);
 CREATE INDEX process_events_by_sha1 ON process_events (sha1);
 CREATE INDEX process_events_by_parent_sha1 ON process_events (initiating_process_sha1);
 CREATE INDEX process_events_by_account ON process_events (account_name COLLATE NOCASE, account_domain COLLATE NOCASE);
@@ -253,7 +253,6 @@ CREATE TABLE file_events (${eventColumns},
   request_source_ip TEXT,
   ${eventKey}
 );
-CREATE INDEX file_events_by_time ON file_events (timestamp);
 CREATE INDEX file_events_by_sha1 ON file_events (sha1);
 CREATE INDEX file_events_by_process_sha1 ON file_events (initiating_process_sha1);
 
@@ -267,7 +266,6 @@ CREATE TABLE registry_events (${eventColumns},
   previous_registry_value_data TEXT,
   ${eventKey}
 );
-CREATE INDEX registry_events_by_time ON registry_events (timestamp);
 CREATE INDEX registry_events_by_process_sha1 ON registry_events (initiating_process_sha1);
 
 CREATE TABLE network_events (${eventColumns},
@@ -282,7 +280,6 @@ CREATE TABLE network_events (${eventColumns},
   remote_ip_type TEXT,
   ${eventKey}
 );
-CREATE INDEX network_events_by_time ON network_events (timestamp);
 CREATE INDEX network_events_by_remote_ip ON network_events (remote_ip);
 CREATE INDEX network_events_by_remote_url ON network_events (remote_url);
 CREATE INDEX network_events_by_remote_domain ON network_events (remote_domain);
@@ -303,7 +300,6 @@ CREATE TABLE logon_events (${eventColumns},
   remote_port INTEGER,
   ${eventKey}
 );
-CREATE INDEX logon_events_by_time ON logon_events (timestamp);
 CREATE INDEX logon_events_by_account ON logon_events (account_name COLLATE NOCASE, account_domain COLLATE NOCASE);
 CREATE INDEX logon_events_by_remote_ip ON logon_events (remote_ip);
 
