@@ -54,7 +54,8 @@ export function backgroundAlerts(seed: number, fleet: readonly MachineProfile[],
         profile, firstEventMs: ms - 60_000, lastEventMs: ms, incidentId: 3000 + profile.index * 3 + n, title: t.title, description: t.description,
         severity: t.severity, status, category: t.category, detectionSource: t.detectionSource, mitreTechniques: t.mitreTechniques, threatFamilyName: t.threatFamilyName,
         relatedUser: { userName: user, domainName: domainOf(user, profile).toUpperCase() },
-        evidence: (at) => [userEvidence(at, user, domainOf(user, profile), null), processEvidence(at, proc, parent, false), fileEvidence(at, file, `C:\\Users\\${user}\\Downloads`, 'Prevented')],
+        comments: status === 'Resolved' ? ['Checked with the user and the software inventory; expected activity. Closing.'] : status === 'InProgress' ? ['Asked the desktop team whether this was a deployment.'] : [],
+        evidence: (at) => [userEvidence(at, user, domainOf(user, profile)), processEvidence(at, proc, parent, false), fileEvidence(at, file, `C:\\Users\\${user}\\Downloads`, 'Prevented')],
       }, `background:${profile.index}:${n}`));
     }
   }

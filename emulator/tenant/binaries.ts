@@ -66,6 +66,7 @@ export const BIN = {
   sc: win('sc.exe', 72_192),
   schtasks: win('schtasks.exe', 235_520),
   conhost: win('conhost.exe', 1_040_384),
+  csc: win('csc.exe', 2_759_232, 'C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319'),
   searchIndexer: win('SearchIndexer.exe', 1_019_904),
   wuauclt: win('wuauclt.exe', 185_856),
   mpcmdrun: { fileName: 'MpCmdRun.exe', folder: 'C:\\Program Files\\Windows Defender', publisher: MS, product: WIN, size: 1_538_416 },

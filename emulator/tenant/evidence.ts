@@ -36,7 +36,12 @@ const EMPTY: Evidence = {
   detectionStatus: null,
 };
 
-export function userEvidence(at: string, accountName: string, domainName: string, aadUserId: string | null): Evidence {
+/** Entra ID object id of a synced account; service accounts live on-premises only. */
+export function aadUserIdOf(accountName: string): string | null {
+  return accountName.startsWith('svc-') ? null : Random.of(0x5eed, 'aad-user', accountName).guid();
+}
+
+export function userEvidence(at: string, accountName: string, domainName: string, aadUserId: string | null = aadUserIdOf(accountName)): Evidence {
   return {
     ...EMPTY, entityType: 'User', evidenceCreationTime: at, accountName, domainName: domainName.toUpperCase(),
     userSid: sidOf(accountName), aadUserId, userPrincipalName: `${accountName}@${UPN_SUFFIX}`,
@@ -96,6 +101,8 @@ export interface AlertSpec {
   threatFamilyName?: string | null;
   threatName?: string | null;
   relatedUser?: { userName: string; domainName: string } | null;
+  /** Analyst notes, written a while after the alert was raised. */
+  comments?: string[];
   evidence: (at: string) => Evidence[];
 }
 
@@ -134,7 +141,11 @@ export function buildAlert(seed: number, aadTenantId: string, spec: AlertSpec, l
     threatName: spec.threatName ?? null,
     mitreTechniques: spec.mitreTechniques,
     relatedUser: spec.relatedUser ?? null,
-    comments: [],
+    comments: (spec.comments ?? []).map((comment, i) => ({
+      comment,
+      createdBy: 'soc-admin@fabrikam.onmicrosoft.com',
+      createdTime: formatTicks(createdMs + (i + 1) * 47 * 60_000, r.int(0, 9999)),
+    })),
     evidence: spec.evidence(formatTicks(createdMs + 700, r.int(0, 9999))),
   };
 }

@@ -10,7 +10,7 @@ import type { Tenant } from './tenant';
 import type { FileProfile, LogonUser, MachineProfile } from './types';
 
 /** Files that only the attack stories write: their machines come from the story rows. */
-const STORY_ONLY: readonly Binary[] = [IMPLANT, LURE_DOCUMENT, ...Object.values(STORY_FILES), BIN.psexec, BIN.psexesvc, BIN.procdump, BIN.ntdsutil, BIN.mshta, BIN.wmic, BIN.wmiprvse, BIN.rundll32];
+const STORY_ONLY: readonly Binary[] = [IMPLANT, LURE_DOCUMENT, ...Object.values(STORY_FILES), BIN.psexec, BIN.psexesvc, BIN.procdump, BIN.ntdsutil, BIN.mshta, BIN.wmic, BIN.wmiprvse, BIN.rundll32, BIN.csc];
 
 export class Lookups {
   private readonly files = new Map<string, { binary: Binary; profile: FileProfile }>();

@@ -53,7 +53,7 @@ const NAMED: Blueprint[] = [
   { shortName: 'ENG-LT-002', group: GROUPS.engineering, role: 'workstation', os: OS.win11old!, primaryUser: 'ojohnson', tags: ['Engineering', 'Laptop'] },
   { shortName: 'lnx-build-01', group: GROUPS.engineering, role: 'linux', os: OS.ubuntu!, primaryUser: 'svc-deploy', tags: ['BuildAgent'] },
   { shortName: 'SRV-SQL01', group: GROUPS.servers, role: 'server', os: OS.server2022!, primaryUser: 'svc-sql', tags: ['Database'] },
-  { shortName: 'KIOSK-01', group: GROUPS.ungrouped, role: 'workstation', os: OS.win10!, primaryUser: 'kiosk', tags: [] },
+  { shortName: 'KIOSK-01', group: GROUPS.ungrouped, role: 'workstation', os: OS.win10!, primaryUser: 'kiosk', tags: ['Kiosk', 'Lobby'] },
 ];
 
 function ordinaryBlueprint(r: Random, index: number): Blueprint {
@@ -101,8 +101,10 @@ export function buildMachines(seed: number, count: number, anchorMs: number): Ma
     const ip = ipOctets(r, bp.group);
     const mac = r.hex(12).toUpperCase();
     const firstSeen = anchorMs - r.int(120, 900) * DAY_MS - r.int(0, 86_399_999);
-    const lastSeen = anchorMs - r.int(1, 3 * 60) * 60_000 - (index === STORY_MACHINES.kiosk ? 0 : 0);
-    const health = r.weighted([['Active', 92], ['Inactive', 5], ['ImpairedCommunication', 2], ['NoSensorData', 1]] as const);
+    // The kiosk has been switched off for a week: every tenant has a machine that went quiet.
+    const quiet = index === STORY_MACHINES.kiosk;
+    const health = quiet ? 'Inactive' : r.weighted([['Active', 92], ['Inactive', 5], ['ImpairedCommunication', 2], ['NoSensorData', 1]] as const);
+    const lastSeen = anchorMs - r.int(1, 3 * 60) * 60_000 - (quiet ? 9 * DAY_MS : 0);
     const isServer = bp.role !== 'workstation';
     fleet.push({
       index,

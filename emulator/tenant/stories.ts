@@ -209,8 +209,11 @@ export function writeStories(seed: number, fleet: readonly MachineProfile[], anc
   const ps = w.spawn(fin1, word, BIN.powershell, `powershell.exe -NoP -W Hidden -Exec Bypass -Enc ${encoded}`, day0 + 9 * HOUR_MS + 12 * MINUTE_MS + 41_000);
   w.row('DeviceNetworkEvents', fin1, networkEventRow(fin1, ps, ps.creationMs + 2000, 1187, { actionType: 'ConnectionSuccess', remoteIp: C2.primaryIp, remotePort: 80, remoteUrl: C2.primaryDomain, localPort: 51_233 }));
   w.row('DeviceFileEvents', fin1, fileEventRow(fin1, ps, ps.creationMs + 3000, 4410, { actionType: 'FileCreated', file: STORY_FILES.stager, originUrl: C2.stagerUrl, originIp: C2.primaryIp }));
+  // The stager compiles its loader with Add-Type, which runs csc.exe on a file in AppData.
+  const csc = w.spawn(fin1, ps, BIN.csc, '"C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\csc.exe" /noconfig /fullpaths @"C:\\Users\\mchen\\AppData\\Local\\Temp\\kq3vx1pd\\kq3vx1pd.cmdline"', ps.creationMs + 9000);
   noteProcess(phishing, fin1, word);
   noteProcess(phishing, fin1, ps);
+  noteProcess(phishing, fin1, csc);
   let at = formatTicks(ps.creationMs + 90_000);
   w.alert({
     profile: fin1, firstEventMs: word.creationMs, lastEventMs: ps.creationMs, incidentId: 4127,
@@ -218,7 +221,8 @@ export function writeStories(seed: number, fleet: readonly MachineProfile[], anc
     description: 'An Office document launched PowerShell with an encoded command that downloads and runs a remote script, a common first step of a macro-based phishing attack.',
     severity: 'High', category: 'InitialAccess', detectionSource: 'WindowsDefenderAtp', mitreTechniques: ['T1566.001', 'T1204.002', 'T1059.001', 'T1027'],
     relatedUser: { userName: 'mchen', domainName: 'FABRIKAM' },
-    evidence: () => [userEvidence(at, 'mchen', 'fabrikam', null), processEvidence(at, word, outlook1, false), processEvidence(at, ps, word), fileEvidence(at, LURE_DOCUMENT, lureFolder), urlEvidence(at, C2.stagerUrl)],
+    comments: ['Escalated to incident response: the invoice came from an external sender and the host is beaconing. Isolating FIN-WS-001.'],
+    evidence: () => [userEvidence(at, 'mchen', 'fabrikam'), processEvidence(at, word, outlook1, false), processEvidence(at, ps, word), fileEvidence(at, LURE_DOCUMENT, lureFolder), urlEvidence(at, C2.stagerUrl)],
   }, phishing);
   const implant1 = implantLands(w, keys, fin1, ps, ps.creationMs + 20_000, until, 'mchen');
 
@@ -237,7 +241,7 @@ export function writeStories(seed: number, fleet: readonly MachineProfile[], anc
     description: 'mshta.exe ran an HTML application from the internet and started PowerShell to download a file. Attackers use mshta to run script while evading application control.',
     severity: 'Medium', category: 'DefenseEvasion', detectionSource: 'WindowsDefenderAtp', mitreTechniques: ['T1218.005', 'T1566.002', 'T1059.001'],
     relatedUser: { userName: 'jpatel', domainName: 'FABRIKAM' },
-    evidence: () => [userEvidence(at, 'jpatel', 'fabrikam', null), processEvidence(at, mshta, outlook2), processEvidence(at, ps2, mshta), urlEvidence(at, C2.htaUrl), ipEvidence(at, C2.secondaryIp)],
+    evidence: () => [userEvidence(at, 'jpatel', 'fabrikam'), processEvidence(at, mshta, outlook2), processEvidence(at, ps2, mshta), urlEvidence(at, C2.htaUrl), ipEvidence(at, C2.secondaryIp)],
   }, phishing);
   implantLands(w, keys, fin2, ps2, ps2.creationMs + 15_000, until, 'jpatel');
 
@@ -260,7 +264,7 @@ export function writeStories(seed: number, fleet: readonly MachineProfile[], anc
     description: 'rundll32.exe called the MiniDump export of comsvcs.dll on the LSASS process. The dump can be used to extract credentials of every account signed in to the machine.',
     severity: 'High', category: 'CredentialAccess', detectionSource: 'WindowsDefenderAtp', mitreTechniques: ['T1003.001', 'T1218.011'],
     relatedUser: { userName: 'mchen', domainName: 'FABRIKAM' },
-    evidence: () => [processEvidence(at, rundll, cmd1), fileEvidence(at, STORY_FILES.lsassDump), userEvidence(at, 'mchen', 'fabrikam', null)],
+    evidence: () => [processEvidence(at, rundll, cmd1), fileEvidence(at, STORY_FILES.lsassDump), userEvidence(at, 'mchen', 'fabrikam')],
   }, cred);
 
   // Lateral movement with the stolen svc-backup credentials: PsExec to the file server.
@@ -289,7 +293,7 @@ export function writeStories(seed: number, fleet: readonly MachineProfile[], anc
     title: 'Lateral movement using PsExec', description: `PsExec created a service on ${fs.shortName} from ${fin1.shortName} using the svc-backup account, then ran a command through it.`,
     severity: 'High', category: 'LateralMovement', detectionSource: 'WindowsDefenderAtp', mitreTechniques: ['T1021.002', 'T1569.002', 'T1078.002'],
     relatedUser: { userName: 'svc-backup', domainName: 'FABRIKAM' },
-    evidence: () => [userEvidence(at, 'svc-backup', 'fabrikam', null), processEvidence(at, psexesvc, services), processEvidence(at, cmdFs, psexesvc), ipEvidence(at, fin1.machine.lastIpAddress)],
+    evidence: () => [userEvidence(at, 'svc-backup', 'fabrikam'), processEvidence(at, psexesvc, services), processEvidence(at, cmdFs, psexesvc), ipEvidence(at, fin1.machine.lastIpAddress)],
   }, lateral);
   const implantFs = implantLands(w, keys, fs, cmdFs, cmdFs.creationMs + 1000, until, 'system');
 
@@ -322,14 +326,14 @@ export function writeStories(seed: number, fleet: readonly MachineProfile[], anc
     title: 'Suspicious remote WMI execution', description: `A process was started on ${dc.shortName} through WMI from ${fs.shortName}.`,
     severity: 'High', category: 'LateralMovement', detectionSource: 'WindowsDefenderAtp', mitreTechniques: ['T1047', 'T1021.003'],
     relatedUser: { userName: 'svc-backup', domainName: 'FABRIKAM' },
-    evidence: () => [userEvidence(at, 'svc-backup', 'fabrikam', null), processEvidence(at, cmdDc, wmiprvse), ipEvidence(at, fs.machine.lastIpAddress)],
+    evidence: () => [userEvidence(at, 'svc-backup', 'fabrikam'), processEvidence(at, cmdDc, wmiprvse), ipEvidence(at, fs.machine.lastIpAddress)],
   }, lateral);
   w.alert({
     profile: dc, firstEventMs: ntds.creationMs, lastEventMs: ntds.creationMs, incidentId: 4127,
     title: 'Active Directory database (NTDS.dit) extraction attempt', description: 'ntdsutil created an install-from-media copy of the Active Directory database, which holds the password hashes of every domain account.',
     severity: 'High', category: 'CredentialAccess', detectionSource: 'WindowsDefenderAtp', mitreTechniques: ['T1003.003'],
     relatedUser: { userName: 'svc-backup', domainName: 'FABRIKAM' },
-    evidence: () => [processEvidence(at, ntds, cmdDc), userEvidence(at, 'svc-backup', 'fabrikam', null)],
+    evidence: () => [processEvidence(at, ntds, cmdDc), userEvidence(at, 'svc-backup', 'fabrikam')],
   }, cred);
 
   // Fill the answer key's indicators.
