@@ -18,7 +18,7 @@ const node = {
 
 rmSync('dist', { recursive: true, force: true });
 await Promise.all([
-  esbuild({ ...node, entryPoints: { cli: 'main/cli/bin.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } }),
+  esbuild({ ...node, entryPoints: { cli: 'main/cli/bin.ts', 'cache-worker': 'main/services/cache/worker.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } }),
   esbuild({ ...node, entryPoints: { main: 'main/shell/main.ts' }, outdir: 'dist/electron', format: 'esm', outExtension: { '.js': '.mjs' }, external: ['electron'] }),
   // A sandboxed preload can require nothing but 'electron': the contract is bundled in.
   esbuild({ ...node, packages: undefined, minify: true, entryPoints: { preload: 'preload/preload.ts' }, outdir: 'dist/electron', format: 'cjs', platform: 'browser', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
