@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { DecompressionStream, type ReadableStream } from 'node:stream/web';
+import { pipeline, Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
+import { createInflate } from 'node:zlib';
 import { Decrypter } from 'age-encryption';
 import { isOutpostError, OutpostError } from '../../../contract';
 import type { AgeIdentity } from '../identity';
@@ -99,7 +101,10 @@ async function startDecrypting(handle: FileHandle, opts: OpenOptions, verified: 
   } catch (error) {
     throw decryptError(file, envelope, error);
   }
-  const records = splitLines(plaintext.pipeThrough(new DecompressionStream('deflate')), damaged);
+  // Node's zlib streams, not DecompressionStream, which reads ahead of a slow importer.
+  const inflate = createInflate({ chunkSize: 64 * 1024 });
+  pipeline(Readable.fromWeb(plaintext, { highWaterMark: 1 << 20 }), inflate, () => undefined);
+  const records = splitLines(inflate, damaged);
 
   const nextRecord = async (): Promise<Record<string, unknown> | null> => {
     let line: IteratorResult<string>;
@@ -132,6 +137,7 @@ async function startDecrypting(handle: FileHandle, opts: OpenOptions, verified: 
     if (closed) return;
     closed = true;
     await records.return(undefined).catch(() => undefined);
+    inflate.destroy();
     await handle.close().catch(() => undefined);
   };
 
