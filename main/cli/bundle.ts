@@ -15,7 +15,7 @@ export interface BundleCommandDeps {
   keychain?: () => Keychain;
   print?: (text: string) => void;
   /** The slice to export: the tenant's header (policy, region, scope) and its rows. */
-  exportSource(options: { tenantId: string; flags: Record<string, unknown> }): Promise<{ header: BundleHeaderInput; rows: AsyncIterable<BundleRow> }>;
+  exportSource(options: { tenantId: string; flags: Record<string, unknown> }): Promise<{ header: BundleHeaderInput; rows: AsyncIterable<BundleRow> | Iterable<BundleRow> }>;
   /** What the target cache requires (when it exists), and the one-transaction merge. */
   importTarget(options: { tenantId?: string }): Promise<{
     expect: { tenantId?: string; region?: string };
