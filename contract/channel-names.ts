@@ -1,11 +1,14 @@
+import { appEventNames, appRequestNames } from './names/app';
+
 /**
  * The names of the contract's channels, apart from their schemas so the sandboxed preload
- * can allow-list them without bundling the schema library. `channels.ts` must define a
- * schema for exactly these names (the type checker enforces it both ways).
+ * can allow-list them without bundling the schema library. Each concern lists its names in
+ * contract/names/, its schemas in contract/schemas/; `channels.ts` must define a schema for
+ * exactly these names (the type checker enforces it both ways).
  */
-export const requestChannelNames = ['app.info', 'app.ping'] as const;
+export const requestChannelNames = [...appRequestNames] as const;
 
-export const eventChannelNames = ['app.notice'] as const;
+export const eventChannelNames = [...appEventNames] as const;
 
 export type RequestChannel = (typeof requestChannelNames)[number];
 export type EventChannel = (typeof eventChannelNames)[number];

@@ -1,0 +1,2 @@
+export const appRequestNames = ['app.info', 'app.ping'] as const;
+export const appEventNames = ['app.notice'] as const;
