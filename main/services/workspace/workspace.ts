@@ -1,0 +1,58 @@
+import { OutpostError } from '../../../contract';
+import { openTenantCache, type CacheClient } from '../cache';
+import type { Keychain } from '../keychain';
+import { endpointsOf, getProfile, listProfiles, type TenantProfile } from '../tenant/profiles';
+
+/**
+ * The tenant caches this running Outpost has open, by profile name. A cache is opened on
+ * first use (reading its key from the keychain) and closed on lock, wipe or exit, which
+ * drops its key from memory.
+ */
+export class Workspace {
+  private readonly open = new Map<string, Promise<CacheClient>>();
+
+  constructor(
+    readonly home: string,
+    readonly keychain: Keychain,
+  ) {}
+
+  profiles(): Promise<TenantProfile[]> {
+    return listProfiles(this.home);
+  }
+
+  profile(name: string): Promise<TenantProfile> {
+    return getProfile(this.home, name);
+  }
+
+  /** The tenant's cache; `create` makes it (with its key) when the tenant has none yet. */
+  cache(name: string, create: boolean | 'if-missing' = false): Promise<CacheClient> {
+    let opening = this.open.get(name);
+    if (!opening) {
+      opening = this.profile(name).then((profile) =>
+        openTenantCache({ home: this.home, tenantId: profile.tenantId, region: endpointsOf(profile).region.id, keychain: this.keychain, create }),
+      );
+      this.open.set(name, opening);
+      opening.catch(() => this.open.delete(name));
+    }
+    return opening;
+  }
+
+  isOpen(name: string): boolean {
+    return this.open.has(name);
+  }
+
+  async close(name: string): Promise<void> {
+    const opening = this.open.get(name);
+    this.open.delete(name);
+    if (opening) await (await opening.catch(() => null))?.close();
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.open.keys()].map((name) => this.close(name)));
+  }
+}
+
+export function requireCache(cache: CacheClient | null, tenant: string): CacheClient {
+  if (!cache) throw new OutpostError('CACHE_NOT_FOUND', `Tenant ${tenant} has no cache yet; sync it first.`);
+  return cache;
+}
