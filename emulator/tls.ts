@@ -1,12 +1,25 @@
 // A certificate authority made fresh for each run, and a server certificate it signs
 // for 127.0.0.1 and localhost. Clients trust the CA PEM; nothing is installed system-wide.
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect
-// metadata polyfill loaded before it (see the library's README).
-import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509Module from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto);
+type X509 = typeof X509Module;
+let loaded: Promise<X509> | undefined;
+
+/**
+ * @peculiar/x509 resolves its services through tsyringe, which needs the Reflect
+ * metadata polyfill loaded first (see the library's README). Loading both here, in
+ * order, keeps that true however a bundler orders static imports.
+ */
+function loadX509(): Promise<X509> {
+  loaded ??= (async () => {
+    await import('reflect-metadata');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto);
+    return x509;
+  })();
+  return loaded;
+}
 
 export interface EmulatorTls {
   caCertPem: string;
@@ -29,6 +42,7 @@ function serial(): string {
 }
 
 export async function createTls(): Promise<EmulatorTls> {
+  const x509 = await loadX509();
   const notBefore = new Date(Date.now() - 60 * 60 * 1000);
   const notAfter = new Date(Date.now() + 7 * 24 * 60 * 60 * 1000);
   const caKeys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);

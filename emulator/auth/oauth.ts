@@ -11,7 +11,7 @@ import { findUser } from '../tenant/directory';
 import type { TenantUser } from '../tenant/types';
 import { EntraError, sendEntraError } from './entra-errors';
 import { type DeviceCodeGrant, GrantStore, isLoopbackRedirect, newUserCode, opaque, pkceS256 } from './grants';
-import { type Principal, TokenService } from './tokens';
+import { type Principal, type TokenService } from './tokens';
 
 const RESOURCE_PREFIXES = [
   'https://api.securitycenter.microsoft.com/',

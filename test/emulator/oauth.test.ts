@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ConfidentialClientApplication, type INetworkModule, type NetworkResponse, PublicClientApplication } from '@azure/msal-node';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { Agent, fetch } from 'undici';
+import { type Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index';
 import { EmulatorClient, FIXED_NOW, RELAXED_LIMITS } from './client';
