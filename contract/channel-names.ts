@@ -1,4 +1,5 @@
 import { appEventNames, appRequestNames } from './names/app';
+import { tenantEventNames, tenantRequestNames } from './names/tenants';
 
 /**
  * The names of the contract's channels, apart from their schemas so the sandboxed preload
@@ -6,9 +7,9 @@ import { appEventNames, appRequestNames } from './names/app';
  * contract/names/, its schemas in contract/schemas/; `channels.ts` must define a schema for
  * exactly these names (the type checker enforces it both ways).
  */
-export const requestChannelNames = [...appRequestNames] as const;
+export const requestChannelNames = [...appRequestNames, ...tenantRequestNames] as const;
 
-export const eventChannelNames = [...appEventNames] as const;
+export const eventChannelNames = [...appEventNames, ...tenantEventNames] as const;
 
 export type RequestChannel = (typeof requestChannelNames)[number];
 export type EventChannel = (typeof eventChannelNames)[number];

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { EventChannel, RequestChannel } from './channel-names';
 import { appEvents, appRequests } from './schemas/app';
 import type { RequestSpec } from './schemas/spec';
+import { tenantEvents, tenantRequests } from './schemas/tenants';
 
 export * from './channel-names';
 
@@ -13,10 +14,12 @@ export * from './channel-names';
  */
 export const requestChannels = {
   ...appRequests,
+  ...tenantRequests,
 } as const satisfies Record<RequestChannel, RequestSpec>;
 
 export const eventChannels = {
   ...appEvents,
+  ...tenantEvents,
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type RequestOf<C extends RequestChannel> = z.input<(typeof requestChannels)[C]['request']>;

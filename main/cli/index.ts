@@ -1,7 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { isOutpostError } from '../../contract';
 import { appVersion } from '../config/version';
+import { registerEmulatorCommand } from '../../emulator';
+import { registerCacheCommands } from './cache';
+import { registerIdentityCommands } from './identity';
 import { registerServeCommand } from './serve';
+import { registerSyncCommands } from './sync';
+import { registerTenantCommands } from './tenant';
 
 /**
  * `outpost`: the headless face of the same services the app uses. Each command group
@@ -24,6 +29,11 @@ export function buildProgram(): Command {
     });
 
   registerServeCommand(program);
+  registerTenantCommands(program);
+  registerSyncCommands(program);
+  registerCacheCommands(program);
+  registerIdentityCommands(program);
+  registerEmulatorCommand(program);
   return program;
 }
 

@@ -9,12 +9,24 @@ import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
 import type { QueryName, QueryParams, QueryResult } from './queries';
 import type { CacheBatch, WriteSummary } from './records';
 
+export interface CacheTransaction {
+  append(batch: CacheBatch): Promise<void>;
+  commit(final?: CacheBatch): Promise<WriteSummary | null>;
+  rollback(): Promise<void>;
+}
+
 /** A tenant's cache as the rest of Outpost uses it: every call runs in a worker thread. */
 export interface CacheClient {
   readonly tenantId: string;
   readonly path: string;
   /** Commits one batch in one transaction on the writer thread. */
   write(batch: CacheBatch): Promise<WriteSummary>;
+  /**
+   * A transaction over several batches that commits once: a hunting answer of up to
+   * 100,000 rows streams in as it is parsed and becomes visible, with its checkpoint,
+   * only at commit. Other writes wait for it.
+   */
+  transaction(): Promise<CacheTransaction>;
   /** Runs a named read on a reader thread; never waits for a write in progress. */
   query<N extends QueryName>(name: N, ...params: QueryParams<N> extends Record<string, never> ? [] : [QueryParams<N>]): Promise<QueryResult<N>>;
   info(): Promise<CacheInfo>;
@@ -175,6 +187,30 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
     async write(batch) {
       open();
       return (await theWriter.request({ op: 'write', batch })) as WriteSummary;
+    },
+    async transaction() {
+      open();
+      await theWriter.request({ op: 'begin' });
+      let finished = false;
+      const done = () => {
+        if (finished) throw new OutpostError('INTERNAL', 'This transaction has ended.');
+      };
+      return {
+        async append(batch) {
+          done();
+          await theWriter.request({ op: 'append', batch });
+        },
+        async commit(final) {
+          done();
+          finished = true;
+          return (await theWriter.request({ op: 'commit', batch: final })) as WriteSummary | null;
+        },
+        async rollback() {
+          if (finished) return;
+          finished = true;
+          await theWriter.request({ op: 'rollback' }).catch(() => undefined);
+        },
+      };
     },
     async query(name, ...params) {
       open();

@@ -1,6 +1,6 @@
 export { openTenantCache, rekeyTenantCache } from './open';
 export type { OpenTenantCacheOptions } from './open';
-export type { CacheClient } from './client';
+export type { CacheClient, CacheTransaction } from './client';
 export type { CacheInfo } from './info';
 export { cachePaths, cacheKeyAccount, pendingCacheKeyAccount, tenantFolderName } from './paths';
 export type { CachePaths } from './paths';

@@ -16,6 +16,10 @@ export interface WorkerSetup {
 
 export type WorkerRequest =
   | { id: number; op: 'write'; batch: CacheBatch }
+  | { id: number; op: 'begin' }
+  | { id: number; op: 'append'; batch: CacheBatch }
+  | { id: number; op: 'commit'; batch?: CacheBatch }
+  | { id: number; op: 'rollback' }
   | { id: number; op: 'query'; name: string; params: unknown }
   | { id: number; op: 'info' }
   | { id: number; op: 'rekey'; newKey: Uint8Array }

@@ -54,12 +54,43 @@ function start(): void {
   }
 }
 
+/*
+ * A streamed transaction (begin, append..., commit) holds the writer: any other write that
+ * arrives meanwhile waits its turn instead of joining (and perhaps rolling back with) it.
+ */
+let streamOpen = false;
+const waiting: WorkerRequest[] = [];
+const streamOps = new Set<WorkerRequest['op']>(['append', 'commit', 'rollback', 'query', 'info', 'close']);
+
+function theWriter(): CacheWriter {
+  if (!writer) throw new OutpostError('INTERNAL', 'Writes go to the writer thread.');
+  return writer;
+}
+
 function handle(request: WorkerRequest): unknown {
   if (!db) throw new OutpostError('CACHE_CLOSED', 'The cache is closed.');
   switch (request.op) {
     case 'write':
-      if (!writer) throw new OutpostError('INTERNAL', 'Writes go to the writer thread.');
-      return writer.write(request.batch);
+      return theWriter().write(request.batch);
+    case 'begin':
+      theWriter();
+      db.exec('BEGIN IMMEDIATE');
+      streamOpen = true;
+      return null;
+    case 'append':
+      if (!streamOpen) throw new OutpostError('INTERNAL', 'No transaction is open to append to.');
+      return theWriter().append(request.batch);
+    case 'commit': {
+      if (!streamOpen) throw new OutpostError('INTERNAL', 'No transaction is open to commit.');
+      const summary = request.batch ? theWriter().append(request.batch) : null;
+      db.exec('COMMIT');
+      streamOpen = false;
+      return summary;
+    }
+    case 'rollback':
+      if (streamOpen && db.inTransaction) db.exec('ROLLBACK');
+      streamOpen = false;
+      return null;
     case 'query':
       return runQuery(db, request.name as QueryName, request.params as never);
     case 'info':
@@ -75,6 +106,8 @@ function handle(request: WorkerRequest): unknown {
       return null;
     }
     case 'close':
+      if (streamOpen && db.inTransaction) db.exec('ROLLBACK');
+      streamOpen = false;
       db.close();
       db = null;
       key?.fill(0);
@@ -97,13 +130,27 @@ try {
   port.close();
 }
 
-port.on('message', (request: WorkerRequest) => {
+function answer(request: WorkerRequest): void {
   let response: WorkerResponse;
   try {
     response = { type: 'result', id: request.id, ok: true, value: handle(request) };
   } catch (error) {
+    // A failed commit leaves nothing half-written: roll the stream back.
+    if (streamOpen && (request.op === 'commit' || request.op === 'append') && db?.inTransaction) {
+      db.exec('ROLLBACK');
+      streamOpen = false;
+    }
     response = { type: 'result', id: request.id, ok: false, error: toData(error) };
   }
   port.postMessage(response);
   if (request.op === 'close') port.close();
+}
+
+port.on('message', (request: WorkerRequest) => {
+  if (streamOpen && !streamOps.has(request.op)) {
+    waiting.push(request);
+    return;
+  }
+  answer(request);
+  while (!streamOpen && waiting.length > 0) answer(waiting.shift()!);
 });

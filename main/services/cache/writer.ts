@@ -47,7 +47,10 @@ class SeenRange {
 }
 
 export interface CacheWriter {
+  /** One batch, one transaction. */
   write(batch: CacheBatch): WriteSummary;
+  /** Part of a transaction opened with BEGIN by the worker; commits with it. */
+  append(batch: CacheBatch): WriteSummary;
 }
 
 /**
@@ -159,7 +162,7 @@ export function createWriter(db: Db, now: () => string = () => new Date().toISOS
     });
   }
 
-  const writeBatch = db.transaction((batch: CacheBatch): WriteSummary => {
+  const writeInto = (batch: CacheBatch): WriteSummary => {
     const summary: WriteSummary = { written: {}, duplicates: 0, noteIds: [] };
     const syncedAt = now();
     const ips = new SeenRange();
@@ -202,7 +205,12 @@ export function createWriter(db: Db, now: () => string = () => new Date().toISOS
     }
     writeAnalystData(db, batch, summary, syncedAt, search);
     return summary;
-  });
+  };
+  const writeBatch = db.transaction(writeInto);
 
-  return { write: (batch) => writeBatch.immediate(batch) };
+  return {
+    write: (batch) => writeBatch.immediate(batch),
+    // Inside a transaction the caller opened (a streamed hunting answer): no BEGIN/COMMIT here.
+    append: (batch) => writeInto(batch),
+  };
 }

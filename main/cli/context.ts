@@ -1,0 +1,34 @@
+import { outpostHome } from '../config/home';
+import { openTenantCache, type CacheClient } from '../services/cache';
+import { osKeychain, type Keychain } from '../services/keychain';
+import { endpointsOf, getProfile, type TenantProfile } from '../services/tenant/profiles';
+
+/** What every CLI command works with: the data folder and the OS keychain. */
+export interface CliContext {
+  home: string;
+  keychain: Keychain;
+}
+
+export function cliContext(): CliContext {
+  return { home: outpostHome(), keychain: osKeychain() };
+}
+
+/** Opens a tenant's cache, creating it (with its keychain key) on first use. */
+export async function openProfileCache(context: CliContext, profile: TenantProfile, create: boolean | 'if-missing' = false): Promise<CacheClient> {
+  return openTenantCache({
+    home: context.home,
+    tenantId: profile.tenantId,
+    region: endpointsOf(profile).region.id,
+    keychain: context.keychain,
+    create,
+  });
+}
+
+export async function profileNamed(context: CliContext, name: string): Promise<TenantProfile> {
+  return getProfile(context.home, name);
+}
+
+/** Comma-separated option values, as in `--groups Finance,Servers`. */
+export function list(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}

@@ -1,0 +1,166 @@
+import type { Command } from 'commander';
+import { OutpostError } from '../../contract';
+import { connectTenant, type TenantConnection } from '../services/tenant/connect';
+import type { TenantProfile } from '../services/tenant/profiles';
+import type { DeviceCodePrompt, SignInMethod } from '../services/tenant/sign-in';
+import type { SyncProgress } from '../services/sync/progress';
+import { runSync } from '../services/sync/runner';
+import { cliContext, list, openProfileCache, profileNamed, type CliContext } from './context';
+import { startDemoTenant, type DemoTenant } from './demo';
+import { openSystemBrowser } from './system-browser';
+
+/** The data tables `status` counts: what a sync brings, not the bookkeeping around it. */
+const reportedTables = [
+  'machines', 'device_groups', 'logon_users', 'alerts', 'evidence', 'files', 'device_info', 'process_events',
+  'file_events', 'registry_events', 'network_events', 'logon_events', 'ip_addresses', 'domains', 'urls',
+];
+
+/** A profile ready to connect: the demo one gets its emulator for as long as the command runs. */
+async function reachable(context: CliContext, name: string): Promise<{ profile: TenantProfile; demo: DemoTenant | null }> {
+  const profile = await profileNamed(context, name);
+  if (!profile.demo) return { profile, demo: null };
+  const demo = await startDemoTenant(profile);
+  return { profile: demo.profile, demo };
+}
+
+function printDeviceCode(prompt: DeviceCodePrompt): void {
+  process.stderr.write(`To sign in, open ${prompt.verificationUri} and enter the code ${prompt.userCode}\n`);
+}
+
+async function signIn(connection: TenantConnection, method: SignInMethod, clientSecret?: string): Promise<void> {
+  if (method === 'client-credentials') return connection.signIn.signInWithClientCredentials(clientSecret);
+  if (method === 'browser') return connection.signIn.signInWithBrowser(openSystemBrowser);
+  return connection.signIn.signInWithDeviceCode(printDeviceCode);
+}
+
+/** Checks the stored sign-in; the demo tenant signs in again by itself (device code, auto-approved). */
+async function ensureSignedIn(connection: TenantConnection, demo: boolean): Promise<void> {
+  try {
+    await connection.signIn.accessToken(false);
+  } catch (error) {
+    if (!(error instanceof OutpostError) || error.code !== 'SIGN_IN_REQUIRED' || !demo) throw error;
+    await connection.signIn.signOut();
+    await connection.signIn.signInWithDeviceCode(printDeviceCode);
+  }
+}
+
+function progressPrinter(): (progress: SyncProgress) => void {
+  const tty = process.stderr.isTTY === true;
+  let last: SyncProgress | null = null;
+  const format = (p: SyncProgress) => {
+    const of = p.expected !== null ? `/${p.expected}` : '';
+    const eta = p.etaSeconds !== null && p.phase !== 'done' ? `, eta ${p.etaSeconds}s` : '';
+    const waits = p.retries || p.throttledSeconds ? `, ${p.retries} retries, ${p.throttledSeconds}s throttled` : '';
+    return `${p.phase}${p.detail ? ` ${p.detail}` : ''}: ${p.done}${of} (${p.rate}/s${eta}${waits})`;
+  };
+  return (p) => {
+    // A terminal gets a live bar; a log gets one line per finished step.
+    if (tty) process.stderr.write(`\r\x1b[2K${format(p)}`);
+    else if (last && (last.phase !== p.phase || last.detail !== p.detail)) process.stderr.write(`${format(last)}\n`);
+    last = p;
+  };
+}
+
+export function registerSyncCommands(program: Command): void {
+  program
+    .command('login')
+    .description('sign in to a tenant (device code by default); the refresh token goes to the keychain')
+    .requiredOption('--tenant <name>', 'the tenant profile')
+    .option('--device-code', 'show a code to enter at the sign-in page (default)')
+    .option('--browser', 'sign in through the system browser (authorization code + PKCE, loopback redirect)')
+    .option('--client-credentials', "the app registration's secret, for unattended pre-staging")
+    .option('--client-secret-env <var>', 'read the client secret from this environment variable', 'OUTPOST_CLIENT_SECRET')
+    .action(async (options: { tenant: string; browser?: boolean; clientCredentials?: boolean; clientSecretEnv: string }) => {
+      const context = cliContext();
+      const { profile, demo } = await reachable(context, options.tenant);
+      const connection = connectTenant(profile, context.keychain);
+      try {
+        const method: SignInMethod = options.clientCredentials ? 'client-credentials' : options.browser ? 'browser' : 'device-code';
+        const secret = method === 'client-credentials' ? (process.env[options.clientSecretEnv] ?? (demo ? demo.emulator.registration.confidentialClientSecret : undefined)) : undefined;
+        await signIn(connection, method, secret);
+        console.log(`Signed in to ${profile.name} (${method}).`);
+      } finally {
+        connection.close();
+        await demo?.close();
+      }
+    });
+
+  program
+    .command('sync')
+    .description('sync the scoped telemetry and alerts of a tenant into its encrypted cache')
+    .requiredOption('--tenant <name>', 'the tenant profile')
+    .option('--groups <names>', 'device groups (comma-separated names or ids)', list)
+    .option('--machines <ids>', 'machines (comma-separated ids or host names)', list)
+    .option('--days <n>', 'days of hunting data (1-30)', (v) => Number.parseInt(v, 10))
+    .option('--severity <levels>', 'alert severities (comma-separated)', list)
+    .option('--status <states>', 'alert statuses (comma-separated)', list)
+    .option('--json', 'print the summary as JSON')
+    .action(async (options: { tenant: string; groups?: string[]; machines?: string[]; days?: number; severity?: string[]; status?: string[]; json?: boolean }) => {
+      const context = cliContext();
+      const { profile, demo } = await reachable(context, options.tenant);
+      const connection = connectTenant(profile, context.keychain);
+      const controller = new AbortController();
+      const cancel = () => controller.abort();
+      process.once('SIGINT', cancel);
+      process.once('SIGTERM', cancel);
+      try {
+        await ensureSignedIn(connection, profile.demo);
+        const cache = await openProfileCache(context, profile, 'if-missing');
+        try {
+          const scopeGiven = options.groups || options.machines || options.days || options.severity || options.status;
+          const summary = await runSync({
+            connection,
+            cache,
+            scope: scopeGiven
+              ? { groups: options.groups ?? [], machines: options.machines ?? [], days: options.days ?? 30, severities: options.severity as never, statuses: options.status as never }
+              : undefined,
+            signal: controller.signal,
+            onProgress: progressPrinter(),
+          });
+          if (process.stderr.isTTY) process.stderr.write('\n');
+          if (options.json) console.log(JSON.stringify(summary));
+          else console.log(`Synced ${profile.name}: ${summary.rowsWritten} rows in ${((Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000).toFixed(1)} s (${summary.retries} retries, ${summary.throttledSeconds} s throttled).`);
+        } finally {
+          await cache.close();
+        }
+      } finally {
+        process.off('SIGINT', cancel);
+        process.off('SIGTERM', cancel);
+        connection.close();
+        await demo?.close();
+      }
+    });
+
+  program
+    .command('status')
+    .description("a tenant's cache: scope, last sync per phase, row counts per table")
+    .requiredOption('--tenant <name>', 'the tenant profile')
+    .option('--json', 'print as JSON')
+    .action(async (options: { tenant: string; json?: boolean }) => {
+      const context = cliContext();
+      const profile = await profileNamed(context, options.tenant);
+      const cache = await openProfileCache(context, profile, false);
+      try {
+        const info = await cache.info();
+        const scope = (await cache.query('scope')) as { scope: unknown } | null;
+        const checkpoints = (await cache.query('checkpoints')) as Array<{ stream: string; updated_at: string }>;
+        const lastSync: Record<string, string> = {};
+        for (const checkpoint of checkpoints) {
+          const phase = checkpoint.stream.split(':')[0] === 'hunt' ? checkpoint.stream.slice(5) : checkpoint.stream.split(':')[0]!;
+          if (!lastSync[phase] || lastSync[phase]! < checkpoint.updated_at) lastSync[phase] = checkpoint.updated_at;
+        }
+        const rowCounts = Object.fromEntries(reportedTables.map((table) => [table, info.rowCounts[table] ?? 0]));
+        const status = { tenant: profile.name, tenantId: profile.tenantId, region: info.region, scope: scope?.scope ?? null, lastSync, rowCounts };
+        if (options.json) {
+          console.log(JSON.stringify(status));
+          return;
+        }
+        console.log(`Tenant ${status.tenant} (${status.tenantId}), region ${status.region}`);
+        console.log(`Scope: ${JSON.stringify(status.scope)}`);
+        for (const [phase, at] of Object.entries(lastSync)) console.log(`  last ${phase}: ${at}`);
+        for (const [table, rows] of Object.entries(rowCounts)) console.log(`  ${table}: ${rows}`);
+      } finally {
+        await cache.close();
+      }
+    });
+}

@@ -1,0 +1,196 @@
+import type { CacheBatch, HuntingRow } from '../cache';
+import type { DefenderApi } from '../tenant/defender-api';
+import { batchFieldOf, countQuery, rowsQuery, type HuntingTable } from './kql';
+import type { ProgressTracker } from './progress';
+import { alertFilter, machineInScope, type ScopedMachine, type SyncScope } from './scope';
+import { halves, packMachines, SLICE_ROWS, type Slice } from './slices';
+import type { CacheTransaction, SyncCache } from './sync-cache';
+import { OutpostError } from '../../../contract';
+
+export interface PhaseContext {
+  api: DefenderApi;
+  cache: SyncCache;
+  scope: SyncScope;
+  progress: ProgressTracker;
+  signal: AbortSignal;
+  /** The sync's reference time: hunting windows end here. */
+  startedAt: Date;
+  checkpoints: Map<string, { cursor: string | null; detail: unknown }>;
+}
+
+interface ApiMachine extends ScopedMachine {
+  lastSeen?: string | null;
+  [field: string]: unknown;
+}
+
+function stopIfCancelled(signal: AbortSignal): void {
+  signal.throwIfAborted();
+}
+
+/** Machines the sign-in can see, cut to the scope; each page commits with its checkpoint. */
+export async function syncMachines(ctx: PhaseContext): Promise<ApiMachine[]> {
+  ctx.progress.enter('machines');
+  const kept: ApiMachine[] = [];
+  for await (const page of ctx.api.pages<ApiMachine>('/api/machines')) {
+    stopIfCancelled(ctx.signal);
+    const inScope = page.filter((machine) => machineInScope(ctx.scope, machine));
+    kept.push(...inScope);
+    const summary = await ctx.cache.write({ machines: inScope as CacheBatch['machines'] });
+    ctx.progress.rowsWritten += inScope.length;
+    ctx.progress.advance(page.length);
+    void summary;
+  }
+  await ctx.cache.write({ checkpoints: [{ stream: 'machines', cursor: ctx.startedAt.toISOString(), detail: { count: kept.length } }] });
+  return kept;
+}
+
+/**
+ * Alerts with evidence, incremental by lastUpdateTime. The cursor moves only when the phase
+ * completes, so a resumed sync asks again from the last complete point (upserts make the
+ * repeat harmless) and never leaves a gap.
+ */
+export async function syncAlerts(ctx: PhaseContext, machineIds: ReadonlySet<string>): Promise<void> {
+  ctx.progress.enter('alerts');
+  const since = ctx.checkpoints.get('alerts')?.cursor ?? null;
+  const filter = alertFilter(ctx.scope, since);
+  const query: Record<string, string> = { $expand: 'evidence' };
+  if (filter) query.$filter = filter;
+  const startedAt = ctx.startedAt.toISOString();
+  for await (const page of ctx.api.pages<{ machineId?: string | null }>('/api/alerts', query)) {
+    stopIfCancelled(ctx.signal);
+    const inScope = page.filter((alert) => (alert.machineId ? machineIds.has(alert.machineId) : false));
+    await ctx.cache.write({ alerts: inScope as CacheBatch['alerts'] });
+    ctx.progress.rowsWritten += inScope.length;
+    ctx.progress.advance(page.length);
+  }
+  // Five minutes of overlap: an alert updated while this phase ran is asked for again.
+  const cursor = new Date(Date.parse(startedAt) - 5 * 60_000).toISOString();
+  await ctx.cache.write({ checkpoints: [{ stream: 'alerts', cursor, detail: null }] });
+}
+
+/** Logged-on users per machine, only for machines seen since their last fetch. */
+export async function syncLogonUsers(ctx: PhaseContext, machines: readonly ApiMachine[]): Promise<void> {
+  const stale = machines.filter((machine) => {
+    const fetched = ctx.checkpoints.get(`logon-users:${machine.id}`)?.cursor;
+    return !fetched || (machine.lastSeen ?? '') > fetched;
+  });
+  ctx.progress.enter('logon-users', stale.length);
+  for (const machine of stale) {
+    stopIfCancelled(ctx.signal);
+    const answer = await ctx.api.getJsonOrNull<{ value: Array<Record<string, unknown>> }>(`/api/machines/${encodeURIComponent(machine.id)}/logonusers`);
+    const users = (answer?.value ?? []).map((user) => ({ ...user, machineId: machine.id }));
+    await ctx.cache.write({
+      logonUsers: users as CacheBatch['logonUsers'],
+      checkpoints: [{ stream: `logon-users:${machine.id}`, cursor: machine.lastSeen ?? ctx.startedAt.toISOString(), detail: null }],
+    });
+    ctx.progress.rowsWritten += users.length;
+    ctx.progress.advance(1);
+  }
+}
+
+interface HuntingPlan {
+  from: string;
+  to: string;
+  slices: Slice[];
+  done: number;
+}
+
+const OVERLAP_MS = 60 * 60_000;
+
+/** The window a table's next sync covers: from its cursor (less an hour of late arrivals) to now. */
+export function huntingWindow(ctx: PhaseContext, table: HuntingTable): { from: string; to: string } {
+  const to = new Date(Math.floor(ctx.startedAt.getTime() / 60_000) * 60_000);
+  const earliest = to.getTime() - ctx.scope.days * 86_400_000;
+  const cursor = ctx.checkpoints.get(`hunt:${table}`)?.cursor;
+  const from = cursor ? Math.max(earliest, Date.parse(cursor) - OVERLAP_MS) : earliest;
+  return { from: new Date(from).toISOString(), to: to.toISOString() };
+}
+
+async function countRows(ctx: PhaseContext, table: HuntingTable, from: string, to: string, machineIds: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < machineIds.length; i += 200) {
+    const chunk = machineIds.slice(i, i + 200);
+    await ctx.api.hunt(countQuery(table, from, to, chunk), {
+      consume: async (batches) => {
+        for await (const rows of batches) for (const row of rows) counts.set(String(row.DeviceId), Number(row.count_ ?? row.Count ?? row.count ?? 0));
+      },
+      discard: async () => counts.clear(),
+    });
+  }
+  return counts;
+}
+
+/** Plans a table's window: counts per machine, packed into queries that fit under the cap. */
+async function planTable(ctx: PhaseContext, table: HuntingTable, machineIds: readonly string[]): Promise<HuntingPlan> {
+  const { from, to } = huntingWindow(ctx, table);
+  const counts = await countRows(ctx, table, from, to, machineIds);
+  const { slices, tooBusy } = packMachines(counts, from, to);
+  // A machine with more rows than one answer may hold: halve its window until each half fits.
+  const pending = tooBusy.map((id) => ({ id, from, to }));
+  while (pending.length > 0) {
+    const next = pending.shift()!;
+    for (const [a, b] of halves(next.from, next.to)) {
+      const rows = (await countRows(ctx, table, a, b, [next.id])).get(next.id) ?? 0;
+      if (rows === 0) continue;
+      if (rows > SLICE_ROWS && Date.parse(b) - Date.parse(a) > 60_000) pending.push({ id: next.id, from: a, to: b });
+      else slices.push({ machineIds: [next.id], from: a, to: b, expectedRows: rows });
+    }
+  }
+  return { from, to, slices, done: 0 };
+}
+
+/**
+ * One hunting table: each slice is one query whose answer streams into one transaction
+ * together with the plan's progress, so a killed sync resumes at the first slice not done.
+ */
+export async function syncHuntingTable(ctx: PhaseContext, table: HuntingTable, machineIds: readonly string[]): Promise<void> {
+  const stream = `hunt:${table}`;
+  const saved = ctx.checkpoints.get(stream);
+  let plan = (saved?.detail as HuntingPlan | null | undefined) ?? null;
+  if (!plan) {
+    if (machineIds.length === 0) return;
+    plan = await planTable(ctx, table, machineIds);
+    await ctx.cache.write({ checkpoints: [{ stream, cursor: saved?.cursor ?? null, detail: plan }] });
+  }
+  const expected = plan.slices.slice(plan.done).reduce((sum, slice) => sum + slice.expectedRows, 0);
+  ctx.progress.enter('hunting', expected, table);
+  const field = batchFieldOf[table];
+  for (let index = plan.done; index < plan.slices.length; index++) {
+    stopIfCancelled(ctx.signal);
+    const slice = plan.slices[index]!;
+    const query = rowsQuery(table, slice.from, slice.to, slice.machineIds, 100_000);
+    const advanced: HuntingPlan = { ...plan, done: index + 1 };
+    const last = index + 1 === plan.slices.length;
+    const checkpoint = last
+      ? { stream, cursor: plan.to, detail: null }
+      : { stream, cursor: saved?.cursor ?? null, detail: advanced };
+    let received = 0;
+    let transaction: CacheTransaction | null = null;
+    await ctx.api.hunt(query, {
+      consume: async (batches) => {
+        transaction = await ctx.cache.transaction();
+        for await (const rows of batches) {
+          stopIfCancelled(ctx.signal);
+          received += rows.length;
+          await transaction.append({ [field]: rows as HuntingRow[] });
+          ctx.progress.rowsWritten += rows.length;
+          ctx.progress.advance(rows.length);
+        }
+        if (received >= 100_000) {
+          throw new OutpostError('API_ERROR', `A ${table} query reached the API's 100,000-row cap; the tenant grew during the sync. Sync again.`);
+        }
+        await transaction.commit({ checkpoints: [checkpoint] });
+        transaction = null;
+      },
+      discard: async () => {
+        ctx.progress.advance(-received);
+        ctx.progress.rowsWritten -= received;
+        received = 0;
+        await (transaction as CacheTransaction | null)?.rollback();
+        transaction = null;
+      },
+    });
+    plan = advanced;
+  }
+  if (plan.slices.length === 0) await ctx.cache.write({ checkpoints: [{ stream, cursor: plan.to, detail: null }] });
+}

@@ -1,0 +1,119 @@
+import { OutpostError } from '../../../contract';
+import type { TenantConnection } from '../tenant/connect';
+import type { DefenderApiOptions } from '../tenant/defender-api';
+import { syncFileProfiles } from './files';
+import { huntingTableNames } from './kql';
+import { syncAlerts, syncHuntingTable, syncLogonUsers, syncMachines, type PhaseContext } from './phases';
+import { ProgressTracker, type SyncProgress } from './progress';
+import { SyncScope, type SyncScopeInput } from './scope';
+import type { SyncCache } from './sync-cache';
+
+export interface SyncOptions {
+  connection: TenantConnection;
+  cache: SyncCache;
+  /** A new scope; when absent, the scope stored with the cache (or the default). */
+  scope?: SyncScopeInput;
+  onProgress?(progress: SyncProgress): void;
+  signal?: AbortSignal;
+  now?(): Date;
+  /** Test and benchmark knobs for the API client (limits, backoff, clock). */
+  api?: Partial<Omit<DefenderApiOptions, 'baseUrl' | 'http' | 'accessToken'>>;
+  /** Called with the tenant's clock from every answer, for the retention clock. */
+  onServerTime?(date: Date): void;
+}
+
+export interface SyncSummary {
+  tenant: string;
+  startedAt: string;
+  finishedAt: string;
+  scope: SyncScope;
+  machines: number;
+  rowsWritten: number;
+  retries: number;
+  throttledSeconds: number;
+}
+
+export interface TenantPolicyAnswer {
+  retentionDays?: number;
+  licenseState?: string;
+  graceEndsAt?: string | null;
+  maxOfflineDays?: number;
+  wipeOnSignOut?: boolean;
+  idleLockMinutes?: number;
+}
+
+/**
+ * One sync: policy, machines, alerts with evidence, logged-on users, the six hunting tables,
+ * then file profiles. Every write is a transaction with its checkpoint; a sync killed or
+ * cancelled anywhere resumes where the checkpoints say, with no gap and no duplicate.
+ */
+export async function runSync(options: SyncOptions): Promise<SyncSummary> {
+  const { connection, cache } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const startedAt = (options.now ?? (() => new Date()))();
+  const progress = new ProgressTracker(connection.profile.name, (p) => options.onProgress?.(p));
+  const api = connection.api({
+    ...options.api,
+    signal,
+    onWait: (wait) => {
+      if (wait.kind === 'retry') progress.retries += 1;
+      else progress.throttledMs += wait.ms;
+      progress.emit(true);
+      options.api?.onWait?.(wait);
+    },
+    onServerTime: (date) => options.onServerTime?.(date),
+  });
+
+  const stored = (await cache.query('scope')) as { scope: unknown } | null;
+  const scope = SyncScope.parse(options.scope ?? stored?.scope ?? {});
+  const checkpointRows = (await cache.query('checkpoints')) as Array<{ stream: string; cursor: string | null; detail: string | null }>;
+  const checkpoints = new Map(checkpointRows.map((row) => [row.stream, { cursor: row.cursor, detail: row.detail ? (JSON.parse(row.detail) as unknown) : null }]));
+  // A different scope starts the hunting plans afresh (the stored plans were cut for the old one).
+  if (stored && JSON.stringify(SyncScope.parse(stored.scope ?? {})) !== JSON.stringify(scope)) {
+    for (const [stream, checkpoint] of checkpoints) if (stream.startsWith('hunt:')) checkpoint.detail = null;
+  }
+  await cache.write({ scope });
+
+  const ctx: PhaseContext = { api, cache, scope, progress, signal, startedAt, checkpoints };
+  try {
+    progress.enter('policy');
+    const policy = await api.getJsonOrNull<TenantPolicyAnswer>('/api/outpost/policy');
+    if (policy) {
+      await cache.write({
+        policy: {
+          retentionDays: policy.retentionDays ?? null,
+          licenseState: policy.licenseState ?? null,
+          maxOfflineDays: policy.maxOfflineDays ?? null,
+          idleLockMinutes: policy.idleLockMinutes ?? null,
+          source: 'tenant',
+          policy,
+        },
+      });
+      if (policy.licenseState && policy.licenseState !== 'active') {
+        throw new OutpostError('SYNC_DISABLED', `The tenant's licence is ${policy.licenseState}: sync is off, the cache stays read-only.`);
+      }
+    }
+    const machines = await syncMachines(ctx);
+    const machineIds = machines.map((machine) => machine.id);
+    await syncAlerts(ctx, new Set(machineIds));
+    await syncLogonUsers(ctx, machines);
+    for (const table of huntingTableNames) await syncHuntingTable(ctx, table, machineIds);
+    await syncFileProfiles(ctx);
+    await cache.write({ checkpoints: [{ stream: 'sync', cursor: startedAt.toISOString(), detail: { finishedAt: new Date().toISOString() } }] });
+    progress.enter('done');
+  } catch (error) {
+    if (signal.aborted) throw new OutpostError('SYNC_CANCELLED', 'The sync was cancelled; the cache holds everything committed so far and the next sync resumes from there.');
+    throw error;
+  }
+  const snapshot = progress.snapshot();
+  return {
+    tenant: connection.profile.name,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    scope,
+    machines: ctx.checkpoints.size,
+    rowsWritten: snapshot.rowsWritten,
+    retries: snapshot.retries,
+    throttledSeconds: snapshot.throttledSeconds,
+  };
+}
