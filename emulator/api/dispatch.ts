@@ -1,7 +1,6 @@
 // The API front door: authenticate, apply faults and rate limits in the order the
 // real service would meet them, route, and send the answer (streamed for hunting).
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TenantView, type Viewer } from '../access';
 import type { Principal, TokenService } from '../auth/tokens';
@@ -49,6 +48,19 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Wait until the socket takes more, or closes; leaves no listeners behind. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** A sink over the response that honours back-pressure and the body faults. */
 function bodySink(res: ServerResponse, cutAfter: number | null, malformed: boolean): BodySink {
   let sent = 0;
@@ -66,7 +78,7 @@ function bodySink(res: ServerResponse, cutAfter: number | null, malformed: boole
       }
       sent += buf.length;
       if (!res.write(buf)) {
-        await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        await drained(res);
         if (res.destroyed) throw new ConnectionCut();
       }
     },
