@@ -6,10 +6,25 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+// Rows are formatted by the million: the date part is cached per day.
+let cachedDay = Number.NaN;
+let cachedDate = '';
+
 /** Format epoch milliseconds, plus up to 9,999 extra ticks of 100 ns, as a 7-digit ISO string. */
 export function formatTicks(ms: number, extraTicks = 0): string {
-  const iso = new Date(Math.floor(ms)).toISOString(); // 2026-11-01T10:00:00.123Z
-  return `${iso.slice(0, 23)}${String(extraTicks % 10_000).padStart(4, '0')}Z`;
+  const whole = Math.floor(ms);
+  const day = Math.floor(whole / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDate = new Date(day * DAY_MS).toISOString().slice(0, 11); // 2026-11-01T
+  }
+  const inDay = whole - day * DAY_MS;
+  const h = Math.floor(inDay / HOUR_MS);
+  const m = Math.floor((inDay % HOUR_MS) / MINUTE_MS);
+  const sec = Math.floor((inDay % MINUTE_MS) / 1000);
+  return `${cachedDate}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${pad(inDay % 1000, 3)}${pad(extraTicks % 10_000, 4)}Z`;
 }
 
 const ISO_PATTERN =

@@ -172,7 +172,8 @@ export function planQuery(query: Query, scope: HuntingScope): QueryPlan {
     return (!n.deviceIds || n.deviceIds.has(m.id)) && (!n.deviceNames || n.deviceNames.has(m.computerDnsName));
   });
   const firstDay = Math.max(0, tenant.dayIndexOf(Date.parse(from)));
-  const lastDay = Math.min(tenant.days - 1, tenant.dayIndexOf(Date.parse(to)));
+  // A strict '<' at midnight needs nothing from the day that starts there.
+  const lastDay = Math.min(tenant.days - 1, tenant.dayIndexOf(Date.parse(to) - (n.toExclusive && to === n.to ? 1 : 0)));
   const dayCovered = (day: number) => formatTicks(tenant.dayStartMs(day)) >= from && formatTicks(tenant.dayStartMs(day + 1) - 1, 9999) <= to;
   const inWindow = (row: HuntingRow) => {
     const t = String(row.Timestamp);

@@ -12,6 +12,8 @@ export interface Narrowing {
   /** Inclusive canonical timestamp bounds, or null when open. */
   from: string | null;
   to: string | null;
+  /** True when `to` came from a strict '<' (nothing at `to` itself qualifies). */
+  toExclusive: boolean;
   /** True when every leading conjunct was absorbed by the facts above (enables counting without generating). */
   exact: boolean;
 }
@@ -30,7 +32,7 @@ function intersect(current: Set<string> | null, next: Set<string>): Set<string> 
 }
 
 export function narrow(operators: readonly Operator[], nowMs: number): Narrowing {
-  const n: Narrowing = { deviceIds: null, deviceNames: null, from: null, to: null, exact: true };
+  const n: Narrowing = { deviceIds: null, deviceNames: null, from: null, to: null, toExclusive: false, exact: true };
   const later = (a: string | null, b: string) => (a === null || b > a ? b : a);
   const earlier = (a: string | null, b: string) => (a === null || b < a ? b : a);
   for (const op of operators) {
@@ -48,7 +50,11 @@ export function narrow(operators: readonly Operator[], nowMs: number): Narrowing
         } else if (col === 'Timestamp') {
           const t = asTime(value);
           if (t && (c.op === '>=' || c.op === '>')) { n.from = later(n.from, t); absorbed = c.op === '>='; }
-          if (t && (c.op === '<=' || c.op === '<')) { n.to = earlier(n.to, t); absorbed = c.op === '<='; }
+          if (t && (c.op === '<=' || c.op === '<')) {
+            if (n.to === null || t < n.to || (t === n.to && c.op === '<')) n.toExclusive = c.op === '<';
+            n.to = earlier(n.to, t);
+            absorbed = c.op === '<=';
+          }
         }
       } else if (c.kind === 'in' && !c.negated && c.subject.kind === 'column' && (c.subject.name === 'DeviceId' || c.subject.name === 'DeviceName')) {
         const values = c.values.map((v) => constantValue(v, nowMs));
@@ -61,7 +67,10 @@ export function narrow(operators: readonly Operator[], nowMs: number): Narrowing
         const lo = asTime(constantValue(c.low, nowMs));
         const hi = asTime(constantValue(c.high, nowMs));
         if (lo) n.from = later(n.from, lo);
-        if (hi) n.to = earlier(n.to, hi);
+        if (hi && (n.to === null || hi < n.to)) {
+          n.to = hi;
+          n.toExclusive = false;
+        }
         absorbed = lo !== null && hi !== null;
       }
       if (!absorbed) n.exact = false;

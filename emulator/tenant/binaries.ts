@@ -24,13 +24,17 @@ export interface BinaryHashes {
 
 const HASH_SEED = 0x0b5e55ed;
 
+// Every row names a few binaries; hashing them once keeps row generation cheap.
+const hashCache = new Map<string, BinaryHashes>();
+
 export function hashesOf(binary: Binary): BinaryHashes {
   const key = binary.hashKey ?? `${binary.folder}\\${binary.fileName}`.toLowerCase();
-  return {
-    sha1: stableHex(HASH_SEED, 40, key),
-    sha256: stableHex(HASH_SEED, 64, key),
-    md5: stableHex(HASH_SEED, 32, key),
-  };
+  let hashes = hashCache.get(key);
+  if (!hashes) {
+    hashes = { sha1: stableHex(HASH_SEED, 40, key), sha256: stableHex(HASH_SEED, 64, key), md5: stableHex(HASH_SEED, 32, key) };
+    hashCache.set(key, hashes);
+  }
+  return hashes;
 }
 
 export function fullPath(binary: Binary): string {

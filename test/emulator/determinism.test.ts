@@ -116,6 +116,10 @@ describe('ground truth equals what the API returns', () => {
         const [a, b] = [rows[i - 1]!, rows[i]!];
         expect(a.Timestamp! < b.Timestamp! || (a.Timestamp === b.Timestamp && Number(a.ReportId) <= Number(b.ReportId))).toBe(true);
       }
+      // A half-open day, as a client pages day by day.
+      const halfOpen = await client.hunt(token, `${table} | where Timestamp >= datetime(2026-11-14T00:00:00Z) and Timestamp < datetime(2026-11-15T00:00:00Z) | where DeviceId in (${ids}) | project DeviceId, ReportId`);
+      const dayTruth = [...emu.groundTruth.huntingRows('analyst-eng', { ...scope, from: '2026-11-14T00:00:00Z', to: '2026-11-14T23:59:59.9999999Z' }, table)];
+      expect(halfOpen.body.Results.map((r) => `${String(r.DeviceId)}|${String(r.ReportId)}`).sort()).toEqual(dayTruth.map(key).sort());
       // Whole days: counted without generating; a partial range: generated and filtered.
       for (const range of [scope, { ...scope, from: '2026-11-12T06:30:00Z', to: '2026-11-17T13:15:00Z' }]) {
         const counts = await client.hunt(token, `${table} | where Timestamp between (datetime(${range.from}) .. datetime(${range.to})) | where DeviceId in (${ids}) | summarize count() by DeviceId`);
