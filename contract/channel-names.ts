@@ -1,4 +1,5 @@
 import { appEventNames, appRequestNames } from './names/app';
+import { investigateRequestNames } from './names/investigate';
 import { tenantEventNames, tenantRequestNames } from './names/tenants';
 
 /**
@@ -7,7 +8,7 @@ import { tenantEventNames, tenantRequestNames } from './names/tenants';
  * contract/names/, its schemas in contract/schemas/; `channels.ts` must define a schema for
  * exactly these names (the type checker enforces it both ways).
  */
-export const requestChannelNames = [...appRequestNames, ...tenantRequestNames] as const;
+export const requestChannelNames = [...appRequestNames, ...tenantRequestNames, ...investigateRequestNames] as const;
 
 export const eventChannelNames = [...appEventNames, ...tenantEventNames] as const;
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventChannel, RequestChannel } from './channel-names';
 import { appEvents, appRequests } from './schemas/app';
+import { investigateRequests } from './schemas/investigate';
 import type { RequestSpec } from './schemas/spec';
 import { tenantEvents, tenantRequests } from './schemas/tenants';
 
@@ -15,6 +16,7 @@ export * from './channel-names';
 export const requestChannels = {
   ...appRequests,
   ...tenantRequests,
+  ...investigateRequests,
 } as const satisfies Record<RequestChannel, RequestSpec>;
 
 export const eventChannels = {

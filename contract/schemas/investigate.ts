@@ -128,12 +128,12 @@ const forTenant = { tenant: tenantName };
 export const investigateRequests = {
   /** The alerts queue: filtered, sorted and paged in SQL; total is the filtered count. */
   'investigate.alerts': {
-    request: z.object({ ...forTenant, filter: AlertFilter.default({}), sort: AlertSort.default({}), limit: limit(500, 100), offset }).strict(),
+    request: z.object({ ...forTenant, filter: AlertFilter.prefault({}), sort: AlertSort.prefault({}), limit: limit(500, 100), offset }).strict(),
     response: z.object({ rows: z.array(Row), total: z.number() }),
   },
   /** Counts by severity, status, category and device group under the same filter. */
   'investigate.alertFacets': {
-    request: z.object({ ...forTenant, filter: AlertFilter.default({}) }).strict(),
+    request: z.object({ ...forTenant, filter: AlertFilter.prefault({}) }).strict(),
     response: z.object({ severity: z.array(Facet), status: z.array(Facet), category: z.array(Facet), group: z.array(Facet), total: z.number() }),
   },
   /** One alert: its evidence, MITRE techniques, related entities and the story (process trees around its process evidence). */
@@ -153,12 +153,12 @@ export const investigateRequests = {
   },
   /** A machine's events of every kind, newest first, keyset-paged. */
   'investigate.timeline': {
-    request: z.object({ ...forTenant, deviceId: z.string().min(1).max(256), filter: TimelineFilter.default({}), after: TimelineCursor.nullable().default(null), limit: limit(1000, 200) }).strict(),
+    request: z.object({ ...forTenant, deviceId: z.string().min(1).max(256), filter: TimelineFilter.prefault({}), after: TimelineCursor.nullable().default(null), limit: limit(1000, 200) }).strict(),
     response: z.object({ rows: z.array(Row), next: TimelineCursor.nullable() }),
   },
   /** Events per time bucket for the timeline's activity chart, under the same filter. */
   'investigate.histogram': {
-    request: z.object({ ...forTenant, deviceId: z.string().min(1).max(256), filter: TimelineFilter.default({}), buckets: z.number().int().min(4).max(400).default(120) }).strict(),
+    request: z.object({ ...forTenant, deviceId: z.string().min(1).max(256), filter: TimelineFilter.prefault({}), buckets: z.number().int().min(4).max(400).default(120) }).strict(),
     response: z.object({ from: z.string().nullable(), to: z.string().nullable(), bucketMs: z.number(), counts: z.array(z.number()), actionTypes: z.array(z.string()) }),
   },
   'investigate.processTree': {
@@ -208,6 +208,6 @@ export const investigateRequests = {
   /** An explicit, audited export of the case; the content comes back for the analyst to save. */
   'investigate.export': {
     request: z.object({ ...forTenant, format: z.enum(['json', 'html']), pseudonymize: z.boolean().default(false) }).strict(),
-    response: z.object({ fileName: z.string(), mimeType: z.string(), content: z.string(), entities: z.number(), auditSeq: z.number() }),
+    response: z.object({ fileName: z.string(), mimeType: z.string(), content: z.string(), entities: z.number() }),
   },
 } as const satisfies Record<(typeof investigateRequestNames)[number], RequestSpec>;

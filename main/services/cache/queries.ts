@@ -1,6 +1,7 @@
 import { OutpostError } from '../../../contract';
 import { searchKinds, type SearchKind } from './columns';
 import type { Db } from './engine';
+import { investigateQueries } from './queries-investigate';
 import { syncQueries } from './queries-sync';
 import { searchHitKey } from './search';
 
@@ -34,6 +35,7 @@ export function ftsQuery(input: string): string {
 
 export const queries = {
   ...syncQueries,
+  ...investigateQueries,
   machine(db: Db, p: { id: string }) {
     const machine = db.prepare('SELECT * FROM machines WHERE id = ?').get(text(p.id, 'a machine id')) as Row | undefined;
     if (!machine) return null;
