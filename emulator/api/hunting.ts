@@ -35,7 +35,21 @@ export function parseHuntingBody(body: string): string {
   return query;
 }
 
-export function runHunting(queryText: string, view: TenantView, nowMs: number, windowDays: number): HuntingAnswer {
+/** The documented result caps; tests may shrink them to reach them cheaply. */
+export interface ResultCaps {
+  maxRows: number;
+  maxBytes: number;
+  /** Results up to this size are kept from the measuring pass; larger ones are regenerated. */
+  keepBytes?: number;
+}
+
+export const DOCUMENTED_CAPS: ResultCaps = { maxRows: MAX_RESULT_ROWS, maxBytes: MAX_RESULT_BYTES };
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MB` : `${n.toLocaleString('en-US')} bytes`;
+}
+
+export function runHunting(queryText: string, view: TenantView, nowMs: number, windowDays: number, caps: ResultCaps = DOCUMENTED_CAPS): HuntingAnswer {
   let plan;
   try {
     plan = planQuery(parseQuery(queryText), { tenant: view.tenant, machines: view.machineIndexes(), nowMs, windowDays });
@@ -55,15 +69,15 @@ export function runHunting(queryText: string, view: TenantView, nowMs: number, w
         const json = JSON.stringify(row);
         rowCount++;
         bytes += Buffer.byteLength(json) + (rowCount > 1 ? 1 : 0);
-        if (rowCount > MAX_RESULT_ROWS) {
-          throw new ApiError(400, 'BadRequest', `Query result exceeds the limit of ${MAX_RESULT_ROWS.toLocaleString('en-US')} rows. Narrow the time range, filter by device, or add take.`);
+        if (rowCount > caps.maxRows) {
+          throw new ApiError(400, 'BadRequest', `Query result exceeds the limit of ${caps.maxRows.toLocaleString('en-US')} rows. Narrow the time range, filter by device, or add take.`);
         }
-        if (bytes > MAX_RESULT_BYTES) {
-          throw new ApiError(400, 'BadRequest', 'Query result exceeds the size limit of 124 MB. Project fewer columns or narrow the query.');
+        if (bytes > caps.maxBytes) {
+          throw new ApiError(400, 'BadRequest', `Query result exceeds the size limit of ${formatBytes(caps.maxBytes)}. Project fewer columns or narrow the query.`);
         }
         if (kept) {
           kept.push(json);
-          if (bytes > KEEP_BYTES) kept = null;
+          if (bytes > (caps.keepBytes ?? KEEP_BYTES)) kept = null;
         }
       }
     }
