@@ -72,6 +72,13 @@ export const eventColumns = [
   'initiating_process_account_name', 'initiating_process_account_domain',
 ];
 
+/*
+ * `searchable`: what an event adds to the full-text index. Search text is the costliest
+ * part of ingest (tokens per event), so events index names, paths, command lines, URLs and
+ * accounts, but not hashes or IP addresses: those are exact pivots served by B-tree indexes
+ * (process/file sha1, remote_ip), which a search for a hash or an address uses first.
+ * Machines, alerts, evidence and files (few rows) index their hashes and IPs as well.
+ */
 export const huntingTables = {
   deviceInfo: {
     table: 'device_info',
@@ -85,16 +92,14 @@ export const huntingTables = {
     kind: 5,
     columns: [...eventColumns, 'file_name', 'folder_path', 'sha1', 'sha256', 'md5', 'process_id', 'process_command_line',
       'process_creation_time', 'account_name', 'account_domain'],
-    searchable: ['file_name', 'folder_path', 'sha1', 'sha256', 'process_command_line', 'account_name',
-      'initiating_process_file_name', 'initiating_process_command_line'],
+    searchable: ['file_name', 'folder_path', 'process_command_line', 'account_name', 'initiating_process_file_name'],
   },
   fileEvents: {
     table: 'file_events',
     kind: 6,
     columns: [...eventColumns, 'file_name', 'folder_path', 'sha1', 'sha256', 'md5', 'file_size', 'file_origin_url',
       'file_origin_ip', 'previous_file_name', 'request_source_ip'],
-    searchable: ['file_name', 'folder_path', 'sha1', 'sha256', 'file_origin_url', 'file_origin_ip', 'previous_file_name',
-      'initiating_process_file_name'],
+    searchable: ['file_name', 'folder_path', 'file_origin_url', 'previous_file_name', 'initiating_process_file_name'],
   },
   registryEvents: {
     table: 'registry_events',
@@ -109,14 +114,14 @@ export const huntingTables = {
     // remote_domain is derived from remote_url by the writer, not an API column.
     columns: [...eventColumns, 'remote_ip', 'remote_port', 'remote_url', 'local_ip', 'local_port', 'protocol',
       'local_ip_type', 'remote_ip_type'],
-    searchable: ['remote_ip', 'remote_url', 'initiating_process_file_name'],
+    searchable: ['remote_url', 'initiating_process_file_name'],
   },
   logonEvents: {
     table: 'logon_events',
     kind: 9,
     columns: [...eventColumns, 'logon_type', 'account_name', 'account_domain', 'account_sid', 'protocol', 'failure_reason',
       'is_local_admin', 'logon_id', 'remote_device_name', 'remote_ip', 'remote_ip_type', 'remote_port'],
-    searchable: ['account_name', 'account_domain', 'remote_ip', 'remote_device_name'],
+    searchable: ['account_name', 'account_domain', 'remote_device_name'],
   },
 } as const;
 
