@@ -2,11 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { isOutpostError } from '../../contract';
 import { appVersion } from '../config/version';
 import { registerEmulatorCommand } from '../../emulator';
+import { registerAuditCommands } from './audit';
 import { registerCacheCommands } from './cache';
 import { registerIdentityCommands } from './identity';
 import { registerServeCommand } from './serve';
 import { registerSyncCommands } from './sync';
 import { registerTenantCommands } from './tenant';
+import { registerWipeCommand } from './wipe';
 
 /**
  * `outpost`: the headless face of the same services the app uses. Each command group
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerTenantCommands(program);
   registerSyncCommands(program);
   registerCacheCommands(program);
+  registerWipeCommand(program);
+  registerAuditCommands(program);
   registerIdentityCommands(program);
   registerEmulatorCommand(program);
   return program;

@@ -4,8 +4,9 @@ import { connectTenant, type TenantConnection } from '../services/tenant/connect
 import type { TenantProfile } from '../services/tenant/profiles';
 import type { DeviceCodePrompt, SignInMethod } from '../services/tenant/sign-in';
 import type { SyncProgress } from '../services/sync/progress';
-import { runSync } from '../services/sync/runner';
-import { cliContext, list, openProfileCache, profileNamed, type CliContext } from './context';
+import { syncTenant } from '../services/operations/sync-tenant';
+import { openTenant } from '../services/operations/open-tenant';
+import { cliContext, list, profileNamed, type CliContext } from './context';
 import { startDemoTenant, type DemoTenant } from './demo';
 import { openSystemBrowser } from './system-browser';
 
@@ -105,10 +106,12 @@ export function registerSyncCommands(program: Command): void {
       process.once('SIGTERM', cancel);
       try {
         await ensureSignedIn(connection, profile.demo);
-        const cache = await openProfileCache(context, profile, 'if-missing');
+        const { cache } = await openTenant({ home: context.home, keychain: context.keychain, profile, create: 'if-missing' });
         try {
           const scopeGiven = options.groups || options.machines || options.days || options.severity || options.status;
-          const summary = await runSync({
+          const summary = await syncTenant({
+            home: context.home,
+            keychain: context.keychain,
             connection,
             cache,
             scope: scopeGiven
@@ -139,7 +142,7 @@ export function registerSyncCommands(program: Command): void {
     .action(async (options: { tenant: string; json?: boolean }) => {
       const context = cliContext();
       const profile = await profileNamed(context, options.tenant);
-      const cache = await openProfileCache(context, profile, false);
+      const { cache, state } = await openTenant({ home: context.home, keychain: context.keychain, profile });
       try {
         const info = await cache.info();
         const scope = (await cache.query('scope')) as { scope: unknown } | null;
@@ -150,13 +153,24 @@ export function registerSyncCommands(program: Command): void {
           if (!lastSync[phase] || lastSync[phase]! < checkpoint.updated_at) lastSync[phase] = checkpoint.updated_at;
         }
         const rowCounts = Object.fromEntries(reportedTables.map((table) => [table, info.rowCounts[table] ?? 0]));
-        const status = { tenant: profile.name, tenantId: profile.tenantId, region: info.region, scope: scope?.scope ?? null, lastSync, rowCounts };
+        const status = {
+          tenant: profile.name,
+          tenantId: profile.tenantId,
+          region: info.region,
+          scope: scope?.scope ?? null,
+          lastSync,
+          policy: state.policy,
+          lifecycle: state.lifecycle,
+          rowCounts,
+        };
         if (options.json) {
           console.log(JSON.stringify(status));
           return;
         }
         console.log(`Tenant ${status.tenant} (${status.tenantId}), region ${status.region}`);
         console.log(`Scope: ${JSON.stringify(status.scope)}`);
+        console.log(`Policy: retention ${state.policy.retentionDays} days, licence ${state.policy.licenseState}, offline at most ${state.policy.maxOfflineDays} days; cache ${state.lifecycle.state}`);
+        if ('banner' in state.lifecycle) console.log(`  ${state.lifecycle.banner}`);
         for (const [phase, at] of Object.entries(lastSync)) console.log(`  last ${phase}: ${at}`);
         for (const [table, rows] of Object.entries(rowCounts)) console.log(`  ${table}: ${rows}`);
       } finally {

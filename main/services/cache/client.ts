@@ -5,6 +5,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { OutpostError } from '../../../contract';
 import { appVersion } from '../../config/version';
 import type { CacheInfo } from './info';
+import type { PurgeSummary } from './purge';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
 import type { QueryName, QueryParams, QueryResult } from './queries';
 import type { CacheBatch, WriteSummary } from './records';
@@ -27,6 +28,8 @@ export interface CacheClient {
    * only at commit. Other writes wait for it.
    */
   transaction(): Promise<CacheTransaction>;
+  /** Removes rows older than the cutoff and hands their pages back (see purge.ts). */
+  purge(cutoff: string): Promise<PurgeSummary>;
   /** Runs a named read on a reader thread; never waits for a write in progress. */
   query<N extends QueryName>(name: N, ...params: QueryParams<N> extends Record<string, never> ? [] : [QueryParams<N>]): Promise<QueryResult<N>>;
   info(): Promise<CacheInfo>;
@@ -187,6 +190,10 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
     async write(batch) {
       open();
       return (await theWriter.request({ op: 'write', batch })) as WriteSummary;
+    },
+    async purge(cutoff) {
+      open();
+      return (await theWriter.request({ op: 'purge', cutoff })) as PurgeSummary;
     },
     async transaction() {
       open();

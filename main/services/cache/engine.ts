@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3-multiple-ciphers';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { OutpostError } from '../../../contract';
 import { cacheError, isAmbiguousDamage } from './errors';
 import { checkPages } from './page-check';
@@ -60,6 +60,8 @@ export function openEngine(options: EngineOptions): Db {
   let db: Db;
   try {
     db = new Sqlite(file, { fileMustExist: options.mustExist, timeout: 10_000 });
+    // Owner-only, like the keychain entry that opens it; SQLite gives -wal and -shm the same mode.
+    chmodSync(file, 0o600);
   } catch (error) {
     throw cacheError(error, tenantId);
   }
@@ -75,7 +77,9 @@ export function openEngine(options: EngineOptions): Db {
       }
     }
     // Reading the schema decrypts page 1: the first place a wrong key shows.
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    const objects = db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() as number;
+    // Set before the first table exists: lets a purge hand freed pages back (incremental vacuum).
+    if (objects === 0 && options.role === 'writer') db.pragma('auto_vacuum=INCREMENTAL');
     if (options.maxPageCount) db.pragma(`max_page_count=${options.maxPageCount}`);
     db.pragma('temp_store=MEMORY'); // no plaintext temp files
     db.pragma('secure_delete=ON'); // freed pages are zeroed, not left readable in the file

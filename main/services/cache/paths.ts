@@ -39,3 +39,8 @@ export function cacheKeyAccount(tenantId: string): string {
 export function pendingCacheKeyAccount(tenantId: string): string {
   return `${cacheKeyAccount(tenantId)}:pending`;
 }
+
+/** Beside the cache file: the audit log's newest (seq, hash), see the writer worker. */
+export function auditAnchorFile(database: string): string {
+  return `${database}-audit-head`;
+}

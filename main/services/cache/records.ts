@@ -108,8 +108,6 @@ export interface AuditRecord {
   action: string;
   target?: string | null;
   detail?: unknown;
-  prevHash: string;
-  hash: string;
 }
 
 export interface NoteRecord {
@@ -160,4 +158,6 @@ export interface WriteSummary {
   duplicates: number;
   /** Ids of notes the batch added, in order. */
   noteIds: number[];
+  /** The audit log's newest entry after this batch, when it added any (the worker anchors it outside the file). */
+  auditHead?: { seq: number; hash: string };
 }

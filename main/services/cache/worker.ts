@@ -1,4 +1,7 @@
+import { renameSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { auditAnchorFile } from './paths';
+import { purgeOlderThan } from './purge';
 import { OutpostError } from '../../../contract';
 import { diagnose, openEngine, reencrypt, type Db } from './engine';
 import { cacheInfo } from './info';
@@ -62,6 +65,17 @@ let streamOpen = false;
 const waiting: WorkerRequest[] = [];
 const streamOps = new Set<WorkerRequest['op']>(['append', 'commit', 'rollback', 'query', 'info', 'close']);
 
+/**
+ * The audit log's newest entry, kept beside the cache file: cutting entries off the end of
+ * the log (which leaves a valid chain) no longer matches it. It holds two hashes' worth of
+ * text, nothing of the tenant's.
+ */
+function anchorAudit(head: { seq: number; hash: string }): void {
+  const file = auditAnchorFile(setup.file);
+  writeFileSync(`${file}.tmp`, `${head.seq} ${head.hash}\n`, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}
+
 function theWriter(): CacheWriter {
   if (!writer) throw new OutpostError('INTERNAL', 'Writes go to the writer thread.');
   return writer;
@@ -70,8 +84,11 @@ function theWriter(): CacheWriter {
 function handle(request: WorkerRequest): unknown {
   if (!db) throw new OutpostError('CACHE_CLOSED', 'The cache is closed.');
   switch (request.op) {
-    case 'write':
-      return theWriter().write(request.batch);
+    case 'write': {
+      const summary = theWriter().write(request.batch);
+      if (summary.auditHead) anchorAudit(summary.auditHead);
+      return summary;
+    }
     case 'begin':
       theWriter();
       db.exec('BEGIN IMMEDIATE');
@@ -87,6 +104,9 @@ function handle(request: WorkerRequest): unknown {
       streamOpen = false;
       return summary;
     }
+    case 'purge':
+      theWriter();
+      return purgeOlderThan(db, request.cutoff);
     case 'rollback':
       if (streamOpen && db.inTransaction) db.exec('ROLLBACK');
       streamOpen = false;

@@ -1,4 +1,5 @@
 import type Sqlite from 'better-sqlite3-multiple-ciphers';
+import { chainNext } from '../audit/chain';
 import type { Db } from './engine';
 import type { CacheBatch, WriteSummary } from './records';
 
@@ -8,7 +9,8 @@ function statements(db: Db): Record<string, Sqlite.Statement> {
   let found = prepared.get(db);
   if (!found) {
     found = {
-      audit: db.prepare('INSERT INTO audit_log (at, actor, action, target, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      audit: db.prepare('INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      auditTail: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
       addNote: db.prepare('INSERT INTO notes (entity_type, entity_key, body, author, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
       editNote: db.prepare('UPDATE notes SET body = ?, author = coalesce(?, author), updated_at = ? WHERE id = ? RETURNING rowid'),
       addTag: db.prepare('INSERT INTO tags (entity_type, entity_key, tag, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
@@ -22,11 +24,19 @@ function statements(db: Db): Record<string, Sqlite.Statement> {
 /** What the analyst writes (notes, tags) and the audit trail: rare, small, same transaction. */
 export function writeAnalystData(db: Db, batch: CacheBatch, summary: WriteSummary, at: string, search: Sqlite.Statement): void {
   if (!batch.audit?.length && !batch.notes?.length && !batch.tags?.length) return;
-  const s = statements(db) as Record<'audit' | 'addNote' | 'editNote' | 'addTag' | 'removeTag', Sqlite.Statement>;
-  for (const entry of batch.audit ?? []) {
-    s.audit.run(entry.at, entry.actor ?? null, entry.action, entry.target ?? null, entry.detail === undefined ? null : JSON.stringify(entry.detail), entry.prevHash, entry.hash);
+  const s = statements(db) as Record<'audit' | 'auditTail' | 'addNote' | 'editNote' | 'addTag' | 'removeTag', Sqlite.Statement>;
+  if (batch.audit?.length) {
+    // Chained here, inside the write transaction, so two processes can never fork the chain.
+    let tail = (s.auditTail.get() as { seq: number; hash: string } | undefined) ?? null;
+    for (const entry of batch.audit) {
+      const detail = entry.detail === undefined ? null : JSON.parse(JSON.stringify(entry.detail)) as unknown;
+      const chained = chainNext(tail, { at: entry.at, actor: entry.actor ?? null, action: entry.action, target: entry.target ?? null, detail });
+      s.audit.run(chained.seq, chained.at, chained.actor, chained.action, chained.target, detail === null ? null : JSON.stringify(detail), chained.prevHash, chained.hash);
+      tail = chained;
+    }
+    summary.written.audit_log = batch.audit.length;
+    summary.auditHead = tail ?? undefined;
   }
-  if (batch.audit?.length) summary.written.audit_log = batch.audit.length;
   for (const note of batch.notes ?? []) {
     let rowid: number;
     if (note.id === undefined) {

@@ -1,7 +1,8 @@
 import { OutpostError } from '../../../contract';
-import { openTenantCache, type CacheClient } from '../cache';
+import type { CacheClient } from '../cache';
+import { openTenant } from '../operations/open-tenant';
 import type { Keychain } from '../keychain';
-import { endpointsOf, getProfile, listProfiles, type TenantProfile } from '../tenant/profiles';
+import { getProfile, listProfiles, type TenantProfile } from '../tenant/profiles';
 
 /**
  * The tenant caches this running Outpost has open, by profile name. A cache is opened on
@@ -28,9 +29,7 @@ export class Workspace {
   cache(name: string, create: boolean | 'if-missing' = false): Promise<CacheClient> {
     let opening = this.open.get(name);
     if (!opening) {
-      opening = this.profile(name).then((profile) =>
-        openTenantCache({ home: this.home, tenantId: profile.tenantId, region: endpointsOf(profile).region.id, keychain: this.keychain, create }),
-      );
+      opening = this.profile(name).then(async (profile) => (await openTenant({ home: this.home, keychain: this.keychain, profile, create })).cache);
       this.open.set(name, opening);
       opening.catch(() => this.open.delete(name));
     }

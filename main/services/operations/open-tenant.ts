@@ -1,0 +1,29 @@
+import { OutpostError } from '../../../contract';
+import { openTenantCache, type CacheClient } from '../cache';
+import type { Keychain } from '../keychain';
+import { policyState, purgeExpired, type PolicyState } from '../policy/guard';
+import { endpointsOf, type TenantProfile } from '../tenant/profiles';
+import { wipeTenant } from './wipe-tenant';
+
+/**
+ * Opens a tenant's cache under its policy: a cache the policy has ended is wiped here,
+ * at open, whatever the laptop's clock says; anything past retention is purged before
+ * the first read.
+ */
+export async function openTenant(options: { home: string; keychain: Keychain; profile: TenantProfile; create?: boolean | 'if-missing'; now?: Date }): Promise<{ cache: CacheClient; state: PolicyState }> {
+  const { home, keychain, profile } = options;
+  const cache = await openTenantCache({ home, tenantId: profile.tenantId, region: endpointsOf(profile).region.id, keychain, create: options.create ?? false });
+  try {
+    const state = await policyState(cache, profile, options.now);
+    if (state.lifecycle.state === 'wipe') {
+      const reason = state.lifecycle.reason;
+      await wipeTenant({ home, keychain, profile, cache, reason });
+      throw new OutpostError('CACHE_NOT_FOUND', `The cache of tenant ${profile.name} was wiped at open: ${reason === 'license-expired' ? 'the licence ended past its grace period' : 'offline longer than the policy allows'}.`);
+    }
+    await purgeExpired(cache, state);
+    return { cache, state };
+  } catch (error) {
+    await cache.close().catch(() => undefined);
+    throw error;
+  }
+}
