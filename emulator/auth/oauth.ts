@@ -205,6 +205,18 @@ export class SignIn {
 
   private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const f = await this.form(req);
+    // Faults aimed at the token endpoint (target 'token' or 'all'), for sign-in retry tests.
+    const slow = this.o.faults.fires('slow', 'token');
+    if (slow) await new Promise((r) => setTimeout(r, slow.options.delayMs ?? 2000));
+    const throttle = this.o.faults.fires('throttle', 'token');
+    if (throttle) {
+      const after = String(throttle.options.retryAfterSeconds ?? 1);
+      res.setHeader('Retry-After', after);
+      throw new EntraError(429, 'temporarily_unavailable', 50196, `The server is throttling this client. Retry after ${after} seconds.`);
+    }
+    if (this.o.faults.fires('server-error', 'token')) {
+      throw new EntraError(500, 'server_error', 90033, 'A transient error has occurred. Please try again.');
+    }
     // A client_secret_basic Authorization header is as good as form fields.
     const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (basic) {

@@ -101,6 +101,21 @@ describe('faults', () => {
     expect(refused.body).toMatchObject({ error: 'invalid_grant', error_codes: [50173] });
   });
 
+  it('the token endpoint can be throttled or fail, for sign-in retries; API faults leave it alone', async () => {
+    const reg = emu.registration;
+    const ask = () => client.form(`/${reg.tenantId}/oauth2/v2.0/token`, { grant_type: 'client_credentials', client_id: reg.confidentialClientId, client_secret: reg.confidentialClientSecret, scope: reg.scope });
+    emu.faults.set('server-error');
+    expect((await ask()).status).toBe(200);
+    emu.faults.set('throttle', { target: 'token', count: 1, retryAfterSeconds: 3 });
+    const throttled = await ask();
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('3');
+    expect(throttled.body).toMatchObject({ error: 'temporarily_unavailable' });
+    emu.faults.set('server-error', { target: 'all', count: 1 });
+    expect((await ask()).body).toMatchObject({ error: 'server_error' });
+    expect((await ask()).status).toBe(200);
+  });
+
   it('license-lapsed: 403 on every API call, and the policy says expired', async () => {
     emu.faults.set('license-lapsed');
     for (const answer of [await entity(), await hunting(), await client.get(token, '/api/alerts')]) {
