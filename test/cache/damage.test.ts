@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutpostError } from '../../contract';
 import { cacheKeyAccount, cachePaths, openTenantCache, type CacheClient } from '../../main/services/cache';
+import { openEngine } from '../../main/services/cache/engine';
 import { memoryKeychain, type Keychain } from '../../main/services/keychain';
 import { markedBatch, tempHome, trackedKeychain, uniqueTenant } from './helpers';
 
@@ -42,20 +43,34 @@ describe('a cache that cannot be trusted is refused, with a code and a way out',
 
   it('detects one flipped byte in a data page as tampering (CACHE_TAMPERED)', async () => {
     const { home, tenantId, keychain, file } = await cacheWithData();
+    // Find a page that holds process events, so reading the events must read it.
+    const key = new Uint8Array(Buffer.from((await keychain.get(cacheKeyAccount(tenantId)))!, 'hex'));
+    const db = openEngine({ file, tenantId, key, role: 'reader', mustExist: true });
+    const pages = db.prepare("SELECT pageno FROM dbstat WHERE name = 'process_events' AND pagetype = 'leaf' ORDER BY pageno").pluck().all() as number[];
+    db.close();
+    expect(pages.length).toBeGreaterThan(3);
+    const page = pages[Math.floor(pages.length / 2)]!;
     const bytes = readFileSync(file);
-    expect(bytes.length).toBeGreaterThan(20 * 4096);
-    bytes[10 * 4096 + 500]! ^= 0x01; // inside the ciphertext of page 11
+    bytes[(page - 1) * 4096 + 500]! ^= 0x01; // inside that page's ciphertext
     writeFileSync(file, bytes);
     // Opening reads only the schema; the damage shows when the page is read.
-    const cache = await openTenantCache({ home, tenantId, keychain, create: false }).catch((error: OutpostError) => error);
-    if ('code' in cache) {
-      expect(cache.code).toBe('CACHE_TAMPERED');
-      return;
-    }
+    const cache = await openTenantCache({ home, tenantId, keychain, create: false });
     cleanups.push(() => cache.close());
-    const error = await cache.query('deviceTimeline', { deviceId: 'machine-damage', limit: 10_000 }).then(() => cache.info()).catch((caught: OutpostError) => caught);
+    const error = await cache.query('integrityCheck').catch((caught: OutpostError) => caught);
     expect((error as OutpostError).code).toBe('CACHE_TAMPERED');
     expect((error as OutpostError).message).toMatch(/altered|HMAC/);
+    expect((error as OutpostError).message).toMatch(/outpost wipe/);
+    // Reading the events themselves fails the same way; nothing was deleted.
+    const timeline = await cache.query('deviceTimeline', { deviceId: 'machine-damage', limit: 10_000 }).catch((caught: OutpostError) => caught);
+    expect((timeline as OutpostError).code).toBe('CACHE_TAMPERED');
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('reports an intact cache as intact', async () => {
+    const { home, tenantId, keychain } = await cacheWithData();
+    const cache = await openTenantCache({ home, tenantId, keychain, create: false });
+    cleanups.push(() => cache.close());
+    expect(await cache.query('integrityCheck')).toEqual({ ok: true });
   });
 
   it('detects a flipped byte in page 1 as tampering, not as a wrong key', async () => {

@@ -1,6 +1,7 @@
 import { OutpostError } from '../../../contract';
 import { searchKinds, type SearchKind } from './columns';
 import type { Db } from './engine';
+import { bundleQueries } from './queries-bundle';
 import { investigateQueries } from './queries-investigate';
 import { syncQueries } from './queries-sync';
 import { searchHitKey } from './search';
@@ -36,6 +37,7 @@ export function ftsQuery(input: string): string {
 export const queries = {
   ...syncQueries,
   ...investigateQueries,
+  ...bundleQueries,
   machine(db: Db, p: { id: string }) {
     const machine = db.prepare('SELECT * FROM machines WHERE id = ?').get(text(p.id, 'a machine id')) as Row | undefined;
     if (!machine) return null;
@@ -141,6 +143,19 @@ export const queries = {
       if (hit) hits.push({ kind, ...hit });
     }
     return hits;
+  },
+  /**
+   * Reads every page of every table and index. An altered page fails its HMAC and the reader
+   * reports CACHE_TAMPERED; a structurally broken one, CACHE_CORRUPT.
+   */
+  integrityCheck(db: Db) {
+    const problems = db.pragma('quick_check') as Array<{ quick_check: string }>;
+    if (problems.some((row) => row.quick_check !== 'ok')) {
+      // quick_check lists damage as rows; raise it as SQLite would, so the worker (which holds
+      // the key) can tell an altered page (HMAC) from a broken one.
+      throw Object.assign(new Error('The cache failed its integrity check.'), { code: 'SQLITE_CORRUPT' });
+    }
+    return { ok: true };
   },
   checkpoints(db: Db) {
     return db.prepare('SELECT stream, cursor, detail, updated_at FROM sync_checkpoints ORDER BY stream').all() as Row[];
