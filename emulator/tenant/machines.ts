@@ -103,8 +103,9 @@ export function buildMachines(seed: number, count: number, anchorMs: number): Ma
     const firstSeen = anchorMs - r.int(120, 900) * DAY_MS - r.int(0, 86_399_999);
     // The kiosk has been switched off for a week: every tenant has a machine that went quiet.
     const quiet = index === STORY_MACHINES.kiosk;
-    const health = quiet ? 'Inactive' : r.weighted([['Active', 92], ['Inactive', 5], ['ImpairedCommunication', 2], ['NoSensorData', 1]] as const);
-    const lastSeen = anchorMs - r.int(1, 3 * 60) * 60_000 - (quiet ? 9 * DAY_MS : 0);
+    const health = quiet ? 'Inactive' : index < NAMED.length ? 'Active' : r.weighted([['Active', 92], ['Inactive', 5], ['ImpairedCommunication', 2], ['NoSensorData', 1]] as const);
+    // An inactive machine stopped reporting days ago; the rest were seen in the last hours.
+    const lastSeen = quiet ? anchorMs - 9 * DAY_MS + 5 * HOUR_MS : health === 'Inactive' ? anchorMs - r.int(8, 25) * DAY_MS - r.int(0, 23) * HOUR_MS : anchorMs - r.int(1, 3 * 60) * 60_000;
     const isServer = bp.role !== 'workstation';
     fleet.push({
       index,

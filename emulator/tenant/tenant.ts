@@ -122,13 +122,19 @@ export class Tenant {
       return p.activity * (p.role === 'workstation' && weekend ? 0.25 : 1);
     };
     let totalWeight = 0;
-    for (const p of this.fleet) for (let d = 0; d < WINDOW_DAYS; d++) totalWeight += weight(p, d);
+    for (const p of this.fleet) {
+      const lastDay = this.dayIndexOf(Date.parse(p.machine.lastSeen));
+      for (let d = 0; d < WINDOW_DAYS && d <= lastDay; d++) totalWeight += weight(p, d);
+    }
     const machineDays = this.fleet.length * WINDOW_DAYS;
     const infoPerDay = Math.min(6, Math.max(1, Math.round(this.targetEvents / machineDays / 40)));
     const storyTotal = this.storyBook.events.length;
     const eventBudget = Math.max(0, this.targetEvents - infoPerDay * machineDays - storyTotal);
     for (const p of this.fleet) {
+      // A machine that stopped reporting sends nothing after the day it was last seen.
+      const lastDay = this.dayIndexOf(Date.parse(p.machine.lastSeen));
       for (let d = 0; d < WINDOW_DAYS; d++) {
+        if (d > lastDay) continue;
         const r = Random.of(this.seed, 'counts', p.index, d);
         counts[this.slot('DeviceInfo', p.index, d)] = infoPerDay;
         const w = weight(p, d) / totalWeight;

@@ -49,6 +49,20 @@ describe('determinism', () => {
     }
   });
 
+  it('a machine that stopped reporting has no telemetry after the day it was last seen', () => {
+    const t = new Tenant({ seed: 5, scale: 'small', anchorMs });
+    const quiet = t.fleet.filter((p) => p.machine.healthStatus === 'Inactive');
+    expect(quiet.length).toBeGreaterThan(0);
+    for (const p of quiet) {
+      const lastDay = t.dayIndexOf(Date.parse(p.machine.lastSeen));
+      expect(lastDay).toBeLessThan(t.days - 1);
+      for (const table of HUNTING_TABLES) {
+        for (let d = lastDay + 1; d < t.days; d++) expect(t.rowsFor(table, p.index, d)).toEqual([]);
+      }
+      expect(t.countRows('DeviceInfo', p.index, lastDay)).toBeGreaterThan(0);
+    }
+  });
+
   it('the demo tenant describes itself with row counts in the small range', () => {
     const reg = describeDemoTenant({ seed: 1, now: FIXED_NOW });
     expect(reg.totalEvents).toBeGreaterThanOrEqual(5000);
