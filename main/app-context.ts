@@ -2,9 +2,13 @@ import { EventBus } from './router/events';
 import { outpostHome } from './config/home';
 import { appVersion } from './config/version';
 import { osKeychain, type Keychain } from './services/keychain';
+import type { DemoProvider } from './services/operations/demo-provider';
+import { SyncController } from './services/operations/sync-controller';
+import { defaultPolicy, effectivePolicy } from './services/policy/policy';
+import { SessionLock, type LockSettings } from './services/workspace/session-lock';
 import { Workspace } from './services/workspace/workspace';
 
-/** What one running Outpost holds: where its data lives, how it is reached, its event bus. */
+/** What one running Outpost holds: where its data lives, how it is reached, its services. */
 export interface AppContext {
   home: string;
   version: string;
@@ -13,9 +17,42 @@ export interface AppContext {
   events: EventBus;
   /** The tenant caches this process has open. */
   workspace: Workspace;
+  syncs: SyncController;
+  lock: SessionLock;
+  demo: DemoProvider | null;
 }
 
-export function createAppContext(mode: AppContext['mode'], env: NodeJS.ProcessEnv = process.env, keychain: Keychain = osKeychain()): AppContext {
-  const home = outpostHome(env);
-  return { home, version: appVersion(), mode, startedAt: new Date(), events: new EventBus(), workspace: new Workspace(home, keychain) };
+export interface AppContextOptions {
+  env?: NodeJS.ProcessEnv;
+  keychain?: Keychain;
+  demo?: DemoProvider | null;
+}
+
+/** The strictest idle lock any known tenant asks for (its administrator's profile decides blur-lock). */
+async function lockSettings(workspace: Workspace): Promise<LockSettings> {
+  const profiles = await workspace.profiles().catch(() => []);
+  let settings: LockSettings = { idleMinutes: defaultPolicy.idleLockMinutes, lockOnBlur: false };
+  for (const profile of profiles) {
+    const policy = effectivePolicy(null, profile.policy);
+    settings = { idleMinutes: Math.min(settings.idleMinutes, policy.idleLockMinutes), lockOnBlur: settings.lockOnBlur || policy.lockOnBlur };
+  }
+  return settings;
+}
+
+export function createAppContext(mode: AppContext['mode'], options: AppContextOptions = {}): AppContext {
+  const home = outpostHome(options.env ?? process.env);
+  const events = new EventBus();
+  const workspace = new Workspace(home, options.keychain ?? osKeychain());
+  const demo = options.demo ?? null;
+  return {
+    home,
+    version: appVersion(),
+    mode,
+    startedAt: new Date(),
+    events,
+    workspace,
+    syncs: new SyncController(workspace, events, demo),
+    lock: new SessionLock(workspace, events, () => lockSettings(workspace)),
+    demo,
+  };
 }

@@ -1,4 +1,5 @@
 import { describeDemoTenant, startEmulator, type RunningEmulator } from '../../emulator';
+import type { DemoProvider } from '../services/operations/demo-provider';
 import type { TenantProfile, TenantProfileInput } from '../services/tenant/profiles';
 
 /**
@@ -46,5 +47,23 @@ export async function startDemoTenant(profile: TenantProfile): Promise<DemoTenan
     profile: { ...profile, loginHost: host, apiHost: host, caPem: emulator.caCertPem },
     emulator,
     close: () => emulator.close(),
+  };
+}
+
+/** For a long-running Outpost (browser mode): the demo emulator starts on first use and lives until close. */
+export function demoProvider(): DemoProvider {
+  let running: Promise<DemoTenant> | null = null;
+  return {
+    profileInput: demoProfileInput,
+    async reachable(profile) {
+      running ??= startDemoTenant(profile);
+      running.catch(() => (running = null));
+      return { ...(await running).profile, ...{ name: profile.name, policy: profile.policy } };
+    },
+    async close() {
+      const demo = await running?.catch(() => null);
+      running = null;
+      await demo?.close();
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startBrowserMode } from '../server/browser-mode';
+import { demoProvider } from './demo';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -10,6 +11,6 @@ export function registerServeCommand(program: Command): void {
     .option('--no-open', 'never open a browser')
     .action(async (options: { port?: number; open?: boolean }) => {
       const open = options.open === true && process.env.OUTPOST_NO_OPEN !== '1';
-      await startBrowserMode({ port: options.port ?? 0, open });
+      await startBrowserMode({ port: options.port ?? 0, open, demo: demoProvider() });
     });
 }

@@ -1,4 +1,5 @@
 import { createAppContext } from '../app-context';
+import type { DemoProvider } from '../services/operations/demo-provider';
 import { createHandlers } from '../router/handlers';
 import { createRouter } from '../router/router';
 import { startBrowserServer } from './browser-server';
@@ -9,8 +10,8 @@ import { rendererDir } from './renderer-dir';
  * Browser mode as a long-running process: serve, print exactly one ready line, open
  * Chromium when asked, and shut down cleanly on Ctrl-C or SIGTERM.
  */
-export async function startBrowserMode(options: { port: number; open: boolean }): Promise<void> {
-  const context = createAppContext('browser');
+export async function startBrowserMode(options: { port: number; open: boolean; demo?: DemoProvider | null }): Promise<void> {
+  const context = createAppContext('browser', { demo: options.demo ?? null });
   const router = createRouter(createHandlers(context));
   const server = await startBrowserServer({ router, events: context.events, rendererDir: rendererDir(), port: options.port });
   process.stdout.write(`Outpost ready: ${server.url}\n`);
@@ -23,5 +24,9 @@ export async function startBrowserMode(options: { port: number; open: boolean })
     window?.on('exit', stop);
   });
   window?.close();
+  context.syncs.cancelAll();
+  context.lock.stop();
   await server.close();
+  await context.workspace.closeAll();
+  await context.demo?.close();
 }

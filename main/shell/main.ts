@@ -40,7 +40,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     hardenSessions();
     serveRenderer(rendererDir());
-    const context = createAppContext('electron', { ...process.env, OUTPOST_HOME: app.getPath('userData') });
+    const context = createAppContext('electron', { env: { ...process.env, OUTPOST_HOME: app.getPath('userData') } });
     const router = createRouter(createHandlers(context));
     bindIpc(router, context.events, () => window?.webContents ?? null);
 

@@ -3,6 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryKeychain } from '../../main/services/keychain';
 import { createAppContext } from '../../main/app-context';
 import { createHandlers } from '../../main/router/handlers';
 import { createRouter } from '../../main/router/router';
@@ -34,7 +35,7 @@ function request(port: number, pathName: string, options: { method?: string; hea
 describe('browser-mode server', () => {
   let server: BrowserServer;
   let token: string;
-  const context = createAppContext('browser', { OUTPOST_HOME: '/tmp/outpost-server-test' });
+  const context = createAppContext('browser', { env: { OUTPOST_HOME: '/tmp/outpost-server-test' }, keychain: memoryKeychain() });
 
   beforeAll(async () => {
     const renderer = mkdtempSync(path.join(os.tmpdir(), 'outpost-renderer-'));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OutpostError } from '../../contract';
+import { memoryKeychain } from '../../main/services/keychain';
 import { createAppContext } from '../../main/app-context';
 import { createHandlers } from '../../main/router/handlers';
 import { createRouter, type Handlers } from '../../main/router/router';
@@ -7,7 +8,7 @@ import { createRouter, type Handlers } from '../../main/router/router';
 const origin = { transport: 'test' } as const;
 
 function router(overrides: Partial<Handlers> = {}, sink: (channel: string, error: unknown) => void = () => undefined) {
-  const context = createAppContext('browser', { OUTPOST_HOME: '/tmp/outpost-router-test' });
+  const context = createAppContext('browser', { env: { OUTPOST_HOME: '/tmp/outpost-router-test' }, keychain: memoryKeychain() });
   return createRouter({ ...createHandlers(context), ...overrides }, sink);
 }
 

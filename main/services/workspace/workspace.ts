@@ -11,6 +11,7 @@ import { getProfile, listProfiles, type TenantProfile } from '../tenant/profiles
  */
 export class Workspace {
   private readonly open = new Map<string, Promise<CacheClient>>();
+  private locked = false;
 
   constructor(
     readonly home: string,
@@ -27,6 +28,7 @@ export class Workspace {
 
   /** The tenant's cache; `create` makes it (with its key) when the tenant has none yet. */
   cache(name: string, create: boolean | 'if-missing' = false): Promise<CacheClient> {
+    if (this.locked) return Promise.reject(new OutpostError('CACHE_LOCKED', 'Outpost is locked; unlock it to read the cache again.'));
     let opening = this.open.get(name);
     if (!opening) {
       opening = this.profile(name).then(async (profile) => (await openTenant({ home: this.home, keychain: this.keychain, profile, create })).cache);
@@ -34,6 +36,20 @@ export class Workspace {
       opening.catch(() => this.open.delete(name));
     }
     return opening;
+  }
+
+  /** While locked no cache opens, so no key is read back into memory. */
+  lock(): void {
+    this.locked = true;
+  }
+
+  unlock(): void {
+    this.locked = false;
+  }
+
+  async openCaches(): Promise<CacheClient[]> {
+    const settled = await Promise.all([...this.open.values()].map((opening) => opening.catch(() => null)));
+    return settled.filter((cache): cache is CacheClient => cache !== null);
   }
 
   isOpen(name: string): boolean {
