@@ -23,6 +23,8 @@ export interface AuthorizeRequest {
   state: string | null;
   nonce: string | null;
   codeChallenge: string;
+  /** How the answer reaches the redirect URI: a 302 with a query, or a form POST. */
+  responseMode: 'query' | 'form_post';
 }
 
 export interface CodeGrant {

@@ -10,7 +10,7 @@ import type { TenantIdentity } from '../tenant/directory';
 import { findUser } from '../tenant/directory';
 import type { TenantUser } from '../tenant/types';
 import { EntraError, sendEntraError } from './entra-errors';
-import { type DeviceCodeGrant, GrantStore, isLoopbackRedirect, newUserCode, opaque, pkceS256 } from './grants';
+import { type AuthorizeRequest, type DeviceCodeGrant, GrantStore, isLoopbackRedirect, newUserCode, opaque, pkceS256 } from './grants';
 import { type Principal, type TokenService } from './tokens';
 
 const RESOURCE_PREFIXES = [
@@ -52,6 +52,23 @@ function parseScopes(raw: string | undefined): ScopeRequest {
     throw new EntraError(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. Ask for ${RESOURCE_PREFIXES[0]}.default.`);
   }
   return { resource, oidc };
+}
+
+/**
+ * Hand the authorization answer to the app's loopback redirect URI: a 302 with the
+ * fields in the query, or (response_mode=form_post, which MSAL uses for the system
+ * browser) a page that posts them there at once.
+ */
+function deliver(res: ServerResponse, redirectUri: string, mode: 'query' | 'form_post', fields: Record<string, string>): void {
+  if (mode === 'form_post') {
+    const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
+    sendRaw(res, 200, `<!doctype html><html><head><title>Working...</title></head><body onload="document.forms[0].submit()"><form method="POST" name="hiddenform" action="${escapeHtml(redirectUri)}">${inputs}<noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit"></noscript></form></body></html>`, 'text/html; charset=utf-8');
+    return;
+  }
+  const target = new URL(redirectUri);
+  for (const [k, v] of Object.entries(fields)) target.searchParams.set(k, v);
+  res.writeHead(302, { Location: target.toString() });
+  res.end();
 }
 
 export class SignIn {
@@ -348,14 +365,9 @@ export class SignIn {
       // Never redirect to an unregistered address: show the error instead.
       throw new EntraError(400, 'invalid_request', 50011, `The redirect URI '${q.redirect_uri ?? ''}' is not registered: use a loopback address http://localhost:PORT or http://127.0.0.1:PORT.`);
     }
-    const redirectError = (error: string, description: string) => {
-      const target = new URL(q.redirect_uri!);
-      target.searchParams.set('error', error);
-      target.searchParams.set('error_description', description);
-      if (q.state) target.searchParams.set('state', q.state);
-      res.writeHead(302, { Location: target.toString() });
-      res.end();
-    };
+    const responseMode = q.response_mode === 'form_post' ? 'form_post' : 'query';
+    const redirectError = (error: string, description: string) =>
+      deliver(res, q.redirect_uri!, responseMode, { error, error_description: description, ...(q.state ? { state: q.state } : {}) });
     if (q.response_type !== 'code') return redirectError('unsupported_response_type', 'AADSTS700054: Only response_type=code is supported.');
     if (!q.code_challenge || q.code_challenge_method !== 'S256') {
       return redirectError('invalid_request', 'AADSTS9002325: Proof Key for Code Exchange with the S256 method is required.');
@@ -366,11 +378,11 @@ export class SignIn {
     } catch (e) {
       return redirectError('invalid_scope', (e as Error).message);
     }
-    const request = {
+    const request: AuthorizeRequest = {
       id: randomUUID(), clientId: q.client_id!, redirectUri: q.redirect_uri, scopes: [...scopes.resource, ...scopes.oidc],
-      state: q.state ?? null, nonce: q.nonce ?? null, codeChallenge: q.code_challenge,
+      state: q.state ?? null, nonce: q.nonce ?? null, codeChallenge: q.code_challenge, responseMode,
     };
-    if (this.o.autoApprove) return this.finishAuthorize(res, request.id, request, this.o.autoApprove, 'approve');
+    if (this.o.autoApprove) return this.finishAuthorize(res, request, this.o.autoApprove, 'approve');
     this.grants.authorizeRequests.set(request.id, request);
     const options = this.o.users.map((u) => `<option value="${escapeHtml(u.name)}">${escapeHtml(u.displayName)} — ${escapeHtml(u.upn)}</option>`).join('');
     sendRaw(res, 200, `<!doctype html><html><head><meta charset="utf-8"><title>Sign in to the emulated tenant</title></head><body>
@@ -388,23 +400,22 @@ export class SignIn {
     const user = findUser(this.o.users, f.user ?? '');
     if (!user) throw new EntraError(400, 'invalid_request', 50034, `The user account '${f.user ?? ''}' does not exist in the tenant.`);
     this.grants.authorizeRequests.delete(request.id);
-    this.finishAuthorize(res, request.id, request, user, f.decision === 'decline' ? 'decline' : 'approve');
+    this.finishAuthorize(res, request, user, f.decision === 'decline' ? 'decline' : 'approve');
   }
 
-  private finishAuthorize(res: ServerResponse, _id: string, request: { clientId: string; redirectUri: string; scopes: string[]; state: string | null; nonce: string | null; codeChallenge: string; id: string }, user: TenantUser, decision: 'approve' | 'decline'): void {
-    const target = new URL(request.redirectUri);
+  private finishAuthorize(res: ServerResponse, request: AuthorizeRequest, user: TenantUser, decision: 'approve' | 'decline'): void {
+    const fields: Record<string, string> = {};
     if (decision === 'decline') {
-      target.searchParams.set('error', 'access_denied');
-      target.searchParams.set('error_description', 'AADSTS65004: User declined to consent to access the app.');
+      fields.error = 'access_denied';
+      fields.error_description = 'AADSTS65004: User declined to consent to access the app.';
     } else {
       const code = opaque(64);
       this.grants.codes.set(code, { request, user, expiresAtMs: Date.now() + 10 * 60_000, used: false });
-      target.searchParams.set('code', code);
-      target.searchParams.set('client_info', Buffer.from(JSON.stringify({ uid: user.oid, utid: this.tenantId })).toString('base64url'));
+      fields.code = code;
+      fields.client_info = Buffer.from(JSON.stringify({ uid: user.oid, utid: this.tenantId })).toString('base64url');
     }
-    if (request.state) target.searchParams.set('state', request.state);
-    res.writeHead(302, { Location: target.toString() });
-    res.end();
+    if (request.state) fields.state = request.state;
+    deliver(res, request.redirectUri, request.responseMode, fields);
   }
 
   /** The verification page of the device-code flow: enter the code, pick a user, accept. */

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ConfidentialClientApplication, type INetworkModule, type NetworkResponse, PublicClientApplication } from '@azure/msal-node';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { type Agent, fetch } from 'undici';
+import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index';
 import { EmulatorClient, FIXED_NOW, RELAXED_LIMITS } from './client';
@@ -228,6 +228,36 @@ describe('@azure/msal-node against the emulator', () => {
     const refreshed = await pca.acquireTokenSilent({ scopes, account: result!.account!, forceRefresh: true });
     expect(refreshed.accessToken).not.toBe(result!.accessToken);
     expect(decodeJwt(refreshed.accessToken).upn).toBe('analyst-eng@fabrikam.onmicrosoft.com');
+
+    // The system-browser flow: MSAL listens on a loopback port and opens the browser;
+    // here the "browser" fetches the authorize URL and follows the redirect.
+    const auto = await startEmulator({ seed: 8, now: FIXED_NOW, autoApprove: 'analyst-finance' });
+    const autoAgent = new Agent({ connect: { ca: auto.caCertPem } });
+    try {
+      const autoReg = auto.registration;
+      const interactive = new PublicClientApplication({
+        auth: { clientId: autoReg.publicClientId, authority: autoReg.authority!, knownAuthorities: [new URL(auto.url).host] },
+        system: { networkClient: networkClient(autoAgent) },
+      });
+      const signedIn = await interactive.acquireTokenInteractive({
+        scopes,
+        openBrowser: async (authorizeUrl) => {
+          // MSAL asks for response_mode=form_post: the page posts the code to its loopback.
+          const page = await (await fetch(authorizeUrl, { dispatcher: autoAgent, redirect: 'manual' })).text();
+          const action = /action="([^"]+)"/.exec(page)![1]!;
+          expect(action).toMatch(/^http:\/\/localhost:\d+\/?$/);
+          const fields = Object.fromEntries([...page.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+          expect(Object.keys(fields)).toEqual(expect.arrayContaining(['code', 'state', 'client_info']));
+          void fetch(action, { method: 'POST', body: new URLSearchParams(fields) }).then((r) => r.text());
+        },
+        successTemplate: 'Signed in.',
+      });
+      expect(signedIn.account?.username).toBe('analyst-finance@fabrikam.onmicrosoft.com');
+      expect(decodeJwt(signedIn.accessToken).scp).toContain('Machine.Read');
+    } finally {
+      await autoAgent.close();
+      await auto.close();
+    }
 
     const cca = new ConfidentialClientApplication({ auth: { clientId: reg.confidentialClientId, clientSecret: reg.confidentialClientSecret, ...common }, system });
     const app = await cca.acquireTokenByClientCredential({ scopes });
