@@ -16,6 +16,8 @@ export interface PhaseContext {
   /** The sync's reference time: hunting windows end here. */
   startedAt: Date;
   checkpoints: Map<string, { cursor: string | null; detail: unknown }>;
+  /** Rows a hunting query may plan for (SLICE_ROWS; tests lower it to exercise slicing at small scale). */
+  sliceRows?: number;
 }
 
 interface ApiMachine extends ScopedMachine {
@@ -124,7 +126,8 @@ async function countRows(ctx: PhaseContext, table: HuntingTable, from: string, t
 async function planTable(ctx: PhaseContext, table: HuntingTable, machineIds: readonly string[]): Promise<HuntingPlan> {
   const { from, to } = huntingWindow(ctx, table);
   const counts = await countRows(ctx, table, from, to, machineIds);
-  const { slices, tooBusy } = packMachines(counts, from, to);
+  const limit = ctx.sliceRows ?? SLICE_ROWS;
+  const { slices, tooBusy } = packMachines(counts, from, to, limit);
   // A machine with more rows than one answer may hold: halve its window until each half fits.
   const pending = tooBusy.map((id) => ({ id, from, to }));
   while (pending.length > 0) {
@@ -132,7 +135,7 @@ async function planTable(ctx: PhaseContext, table: HuntingTable, machineIds: rea
     for (const [a, b] of halves(next.from, next.to)) {
       const rows = (await countRows(ctx, table, a, b, [next.id])).get(next.id) ?? 0;
       if (rows === 0) continue;
-      if (rows > SLICE_ROWS && Date.parse(b) - Date.parse(a) > 60_000) pending.push({ id: next.id, from: a, to: b });
+      if (rows > limit && Date.parse(b) - Date.parse(a) > 60_000) pending.push({ id: next.id, from: a, to: b });
       else slices.push({ machineIds: [next.id], from: a, to: b, expectedRows: rows });
     }
   }

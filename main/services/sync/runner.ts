@@ -18,6 +18,8 @@ export interface SyncOptions {
   now?(): Date;
   /** Test and benchmark knobs for the API client (limits, backoff, clock). */
   api?: Partial<Omit<DefenderApiOptions, 'baseUrl' | 'http' | 'accessToken'>>;
+  /** Test and benchmark knob: rows per hunting query plan (default SLICE_ROWS, 90,000). */
+  sliceRows?: number;
   /** Called with the tenant's clock from every answer, for the retention clock. */
   onServerTime?(date: Date): void;
 }
@@ -74,7 +76,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   }
   await cache.write({ scope });
 
-  const ctx: PhaseContext = { api, cache, scope, progress, signal, startedAt, checkpoints };
+  const ctx: PhaseContext = { api, cache, scope, progress, signal, startedAt, checkpoints, sliceRows: options.sliceRows };
   try {
     progress.enter('policy');
     const policy = await api.getJsonOrNull<TenantPolicyAnswer>('/api/outpost/policy');
