@@ -19,6 +19,9 @@ const reportedTables = [
 /** A profile ready to connect: the demo one gets its emulator for as long as the command runs. */
 async function reachable(context: CliContext, name: string): Promise<{ profile: TenantProfile; demo: DemoTenant | null }> {
   const profile = await profileNamed(context, name);
+  if (profile.feed === 'bundle') {
+    throw new OutpostError('SYNC_DISABLED', `Tenant ${profile.name} is fed by bundles on this laptop (it was created by \`outpost bundle import\`): it is not synced here. Import a newer bundle exported from a connected workstation; status and investigation work as usual.`);
+  }
   if (!profile.demo) return { profile, demo: null };
   const demo = await startDemoTenant(profile);
   return { profile: demo.profile, demo };
@@ -106,7 +109,7 @@ export function registerSyncCommands(program: Command): void {
       process.once('SIGTERM', cancel);
       try {
         await ensureSignedIn(connection, profile.demo);
-        const { cache } = await openTenant({ home: context.home, keychain: context.keychain, profile, create: 'if-missing' });
+        const { cache } = await openTenant({ home: context.home, keychain: context.keychain, profile, create: 'if-missing', purpose: 'sync' });
         try {
           const scopeGiven = options.groups || options.machines || options.days || options.severity || options.status;
           const summary = await syncTenant({

@@ -46,6 +46,9 @@ export function purgeOlderThan(db: Db, cutoff: string): PurgeSummary {
       .run();
     if (changes > 0) removed.files = changes;
   }).immediate();
+  // The contentless search index keeps a deleted row's words in its segments until they are
+  // merged: rewrite them, so no purged command line or path survives in the index.
+  if (Object.keys(removed).length > 0) db.prepare("INSERT INTO search(search) VALUES ('optimize')").run();
   const before = db.pragma('freelist_count', { simple: true }) as number;
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.pragma('incremental_vacuum');

@@ -1,7 +1,7 @@
 import { OutpostError } from '../../../contract';
 import { openTenantCache, type CacheClient } from '../cache';
 import type { Keychain } from '../keychain';
-import { policyState, purgeExpired, type PolicyState } from '../policy/guard';
+import { assertReadable, policyState, purgeExpired, type PolicyState } from '../policy/guard';
 import { endpointsOf, type TenantProfile } from '../tenant/profiles';
 import { wipeTenant } from './wipe-tenant';
 
@@ -10,7 +10,15 @@ import { wipeTenant } from './wipe-tenant';
  * at open, whatever the laptop's clock says; anything past retention is purged before
  * the first read.
  */
-export async function openTenant(options: { home: string; keychain: Keychain; profile: TenantProfile; create?: boolean | 'if-missing'; now?: Date }): Promise<{ cache: CacheClient; state: PolicyState }> {
+export async function openTenant(options: {
+  home: string;
+  keychain: Keychain;
+  profile: TenantProfile;
+  create?: boolean | 'if-missing';
+  /** 'sync' may open a cache locked for being offline too long: a sync is what unlocks it. */
+  purpose?: 'read' | 'sync';
+  now?: Date;
+}): Promise<{ cache: CacheClient; state: PolicyState }> {
   const { home, keychain, profile } = options;
   const cache = await openTenantCache({ home, tenantId: profile.tenantId, region: endpointsOf(profile).region.id, keychain, create: options.create ?? false });
   try {
@@ -20,6 +28,7 @@ export async function openTenant(options: { home: string; keychain: Keychain; pr
       await wipeTenant({ home, keychain, profile, cache, reason });
       throw new OutpostError('CACHE_NOT_FOUND', `The cache of tenant ${profile.name} was wiped at open: ${reason === 'license-expired' ? 'the licence ended past its grace period' : 'offline longer than the policy allows'}.`);
     }
+    if ((options.purpose ?? 'read') === 'read') assertReadable(state);
     await purgeExpired(cache, state);
     return { cache, state };
   } catch (error) {

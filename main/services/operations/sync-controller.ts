@@ -91,7 +91,7 @@ export class SyncController {
         if (!(error instanceof OutpostError) || error.code !== 'SIGN_IN_REQUIRED' || !profile.demo) throw error;
         await this.signIn(profile, connection);
       }
-      const cache = await this.workspace.cache(tenant, 'if-missing');
+      const cache = await this.workspace.cache(tenant, 'if-missing', 'sync');
       await syncTenant({
         home: this.workspace.home,
         keychain: this.workspace.keychain,

@@ -27,11 +27,11 @@ export class Workspace {
   }
 
   /** The tenant's cache; `create` makes it (with its key) when the tenant has none yet. */
-  cache(name: string, create: boolean | 'if-missing' = false): Promise<CacheClient> {
+  cache(name: string, create: boolean | 'if-missing' = false, purpose: 'read' | 'sync' = 'read'): Promise<CacheClient> {
     if (this.locked) return Promise.reject(new OutpostError('CACHE_LOCKED', 'Outpost is locked; unlock it to read the cache again.'));
     let opening = this.open.get(name);
     if (!opening) {
-      opening = this.profile(name).then(async (profile) => (await openTenant({ home: this.home, keychain: this.keychain, profile, create })).cache);
+      opening = this.profile(name).then(async (profile) => (await openTenant({ home: this.home, keychain: this.keychain, profile, create, purpose })).cache);
       this.open.set(name, opening);
       opening.catch(() => this.open.delete(name));
     }
