@@ -2,6 +2,7 @@
 // what the API returns for a scope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HuntingRow, HUNTING_TABLES, type RunningEmulator, describeDemoTenant, startEmulator } from '../../emulator/index';
+import { tableSchema } from '../../emulator/tenant/schema';
 import { Tenant } from '../../emulator/tenant/tenant';
 import { EmulatorClient, FIXED_NOW, RELAXED_LIMITS } from './client';
 
@@ -30,6 +31,28 @@ describe('determinism', () => {
     t.rowsFor('DeviceFileEvents', 4, 26);
     expect(t.rowsFor('DeviceNetworkEvents', 4, 26)).toEqual(first);
     expect(first.length).toBe(t.countRows('DeviceNetworkEvents', 4, 26));
+  });
+
+  it("every row has exactly its table's columns, in schema order, with the schema's types", () => {
+    const t = new Tenant({ seed: 3, scale: 'small', anchorMs });
+    const kinds = { String: 'string', DateTime: 'string', Int64: 'number', Int32: 'number', Boolean: 'boolean' } as const;
+    for (const table of HUNTING_TABLES) {
+      const schema = tableSchema(table);
+      let checked = 0;
+      for (const p of t.fleet) {
+        for (const day of [5, 24, 25]) {
+          for (const row of t.rowsFor(table, p.index, day)) {
+            expect(Object.keys(row)).toEqual(schema.map((c) => c.Name));
+            for (const c of schema) {
+              const v = row[c.Name];
+              if (v !== null) expect(typeof v, `${table}.${c.Name}`).toBe(kinds[c.Type]);
+            }
+            checked++;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(10);
+    }
   });
 
   it('ReportIds are unique per machine and rows of a machine-day come in time order', () => {
