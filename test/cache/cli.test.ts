@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cacheKeyAccount, openTenantCache, pendingCacheKeyAccount } from '../../main/services/cache';
 import { markedBatch, repoRoot, tempHome, trackedKeychain, uniqueTenant } from './helpers';
 
@@ -9,6 +9,9 @@ const bundle = path.join(repoRoot, 'dist/cli.mjs');
 const runners: Array<[string, string[]]> = [['from source', ['--import', 'tsx', path.join(repoRoot, 'main/cli/bin.ts')]]];
 // scripts/test.sh builds first, so the bundle (cli.mjs + cache-worker.mjs) is tested too.
 if (existsSync(bundle)) runners.push(['bundled', [bundle]]);
+
+// Each test starts the CLI (and, from source, compiles it) two or three times.
+vi.setConfig({ testTimeout: 180_000 });
 
 function outpost(runner: string[], home: string, ...args: string[]) {
   return spawnSync(process.execPath, [...runner, ...args], { cwd: repoRoot, env: { ...process.env, OUTPOST_HOME: home }, encoding: 'utf8', timeout: 120_000 });

@@ -77,5 +77,5 @@ describe('the cache on disk', () => {
     expect(committedRounds).toBeGreaterThanOrEqual(1);
     expect(info.rowCounts.process_events).toBe(committedRounds * 20_000);
     expect(findOnDisk(home, [marker, ...keyNeedles(key)])).toEqual([]);
-  });
+  }, 180_000);
 });

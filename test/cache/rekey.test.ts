@@ -69,7 +69,7 @@ describe('rekey', () => {
       await exited(child);
       expect(child.signalCode).toBe('SIGKILL');
       await assertOpensWhole(home, keychain, tenantId, 2000);
-    });
+    }, 120_000);
   }
 
   // Random kill points inside SQLite's page rewrite: the child is killed once the rollback
@@ -77,7 +77,7 @@ describe('rekey', () => {
   // key, the old ones in a hot journal, and the new key parked in the keychain.
   for (const seed of [1, 2, 3, 4]) {
     it(`recovers when killed mid re-encryption (seed ${seed})`, async () => {
-      const rows = 60_000; // about 50 MB: the rewrite takes seconds, the journal grows page by page
+      const rows = 30_000; // about 25 MB: the rewrite takes a second or more, the journal grows page by page
       const { home, keychain, tenantId } = await populated(rows);
       const { database, journal } = cachePaths(home, tenantId);
       const target = Math.floor(mulberry32(seed)() * 0.8 * statSync(database).size);
@@ -93,8 +93,12 @@ describe('rekey', () => {
       child.kill('SIGKILL');
       await exited(child);
       expect(journalAtKill, 'the kill landed inside the rewrite').toBeGreaterThan(target);
+      // The hot journal holds old pages as they were on disk: encrypted, like everything else.
+      const keys = [await keychain.get(cacheKeyAccount(tenantId)), await keychain.get(pendingCacheKeyAccount(tenantId))].filter((key): key is string => key !== null);
+      expect(keys.length).toBe(2);
+      expect(findOnDisk(home, ['proc-rekey', ...keys, ...keys.map((key) => Buffer.from(key, 'hex'))])).toEqual([]);
       await assertOpensWhole(home, keychain, tenantId, rows);
-    });
+    }, 240_000);
   }
 
   // Random moments over the whole command: open, park, rewrite, promote.
@@ -112,6 +116,6 @@ describe('rekey', () => {
       child.kill('SIGKILL');
       await exited(child);
       await assertOpensWhole(home, keychain, tenantId, rows);
-    });
+    }, 240_000);
   }
 });
