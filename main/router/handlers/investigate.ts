@@ -3,6 +3,7 @@ import type { AppContext } from '../../app-context';
 import { actor, recordAudit } from '../../services/audit/audit';
 import type { CacheClient } from '../../services/cache';
 import { exportCase } from '../../services/export';
+import { assertReadable, policyState } from '../../services/policy/guard';
 import type { Handlers } from '../router';
 
 type InvestigateChannel =
@@ -25,7 +26,18 @@ type InvestigateChannel =
 
 /** The offline half: every read goes to a reader thread of the tenant's cache, so a running sync never blocks it. */
 export function investigateHandlers(context: AppContext): Pick<Handlers, InvestigateChannel> {
-  const cache = (tenant: string): Promise<CacheClient> => context.workspace.cache(tenant);
+  // The lifecycle (offline maximum, licence) is read at most every 30 s per tenant, not per pivot.
+  const checked = new Map<string, number>();
+  const cache = async (tenant: string): Promise<CacheClient> => {
+    // A locked session has closed its caches and dropped their keys: no read reopens them.
+    if (context.lock.locked) throw new OutpostError('CACHE_LOCKED', 'Outpost is locked. Unlock it to continue.');
+    const client = await context.workspace.cache(tenant);
+    if ((checked.get(tenant) ?? 0) < Date.now() - 30_000) {
+      assertReadable(await policyState(client, await context.workspace.profile(tenant)));
+      checked.set(tenant, Date.now());
+    }
+    return client;
+  };
   const found = <T>(value: T | null, what: string): T => {
     if (value === null) throw new OutpostError('NOT_FOUND', `The cache has no ${what}.`);
     return value;

@@ -780,6 +780,7 @@ export const investigateQueries = {
     if (looksLikeIp(text)) push({ group: 'ip', label: text, detail: null, entity: { type: 'ip', key: text } });
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) push({ group: 'url', label: text, detail: null, entity: { type: 'url', key: text } });
     if (looksLikeDomain(text) && db.prepare('SELECT 1 FROM domains WHERE domain = ?').get(text.toLowerCase())) push({ group: 'domain', label: text.toLowerCase(), detail: null, entity: { type: 'domain', key: text.toLowerCase() } });
+    const exactCount = hits.length;
     const prefix = `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     for (const row of db.prepare("SELECT id, computer_dns_name, os_platform FROM machines WHERE computer_dns_name LIKE ? ESCAPE '\\' ORDER BY computer_dns_name LIMIT 10").all(prefix) as Row[]) {
       push({ group: 'machine', label: String(row.computer_dns_name), detail: str(row.os_platform), entity: { type: 'machine', key: String(row.id) } });
@@ -798,7 +799,9 @@ export const investigateQueries = {
         if (found) push(hitFromSearch(db, kind, found.key, found.label));
       }
     }
-    const order = ['machine', 'alert', 'file', 'process', 'ip', 'domain', 'url', 'account', 'note'];
+    // What the analyst typed exactly (a hash, an IP, a URL, a known domain) comes first, so Enter opens it.
+    const exact = hits[0] && exactCount > 0 ? hits[0].group : null;
+    const order = ['machine', 'alert', 'file', 'process', 'ip', 'domain', 'url', 'account', 'note'].sort((a, b) => Number(b === exact) - Number(a === exact));
     return {
       groups: order.map((group) => ({ group, hits: hits.filter((hit) => hit.group === group).map(({ label, detail, entity }) => ({ label, detail, entity })) })).filter((g) => g.hits.length > 0),
     };
