@@ -1,5 +1,6 @@
 import { createAppContext } from '../app-context';
 import type { DemoProvider } from '../services/operations/demo-provider';
+import { startRetentionTicker } from '../services/operations/retention-ticker';
 import { createHandlers } from '../router/handlers';
 import { createRouter } from '../router/router';
 import { startBrowserServer } from './browser-server';
@@ -13,6 +14,7 @@ import { rendererDir } from './renderer-dir';
 export async function startBrowserMode(options: { port: number; open: boolean; demo?: DemoProvider | null }): Promise<void> {
   const context = createAppContext('browser', { demo: options.demo ?? null });
   const router = createRouter(createHandlers(context));
+  const stopTicker = startRetentionTicker(context.workspace, context.events);
   const server = await startBrowserServer({ router, events: context.events, rendererDir: rendererDir(), port: options.port });
   process.stdout.write(`Outpost ready: ${server.url}\n`);
   const window = options.open ? openAppWindow(server.url) : null;
@@ -24,6 +26,7 @@ export async function startBrowserMode(options: { port: number; open: boolean; d
     window?.on('exit', stop);
   });
   window?.close();
+  stopTicker();
   context.syncs.cancelAll();
   context.lock.stop();
   await server.close();

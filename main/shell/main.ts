@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppContext } from '../app-context';
 import { createHandlers } from '../router/handlers';
+import { startRetentionTicker } from '../services/operations/retention-ticker';
 import { createRouter } from '../router/router';
 import { rendererDir } from '../server/renderer-dir';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -43,6 +44,7 @@ if (!app.requestSingleInstanceLock()) {
     const context = createAppContext('electron', { env: { ...process.env, OUTPOST_HOME: app.getPath('userData') } });
     const router = createRouter(createHandlers(context));
     bindIpc(router, context.events, () => window?.webContents ?? null);
+    startRetentionTicker(context.workspace, context.events);
 
     window = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs')));
     window.once('ready-to-show', () => window?.show());
