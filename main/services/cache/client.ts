@@ -168,10 +168,18 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
   const readers: CacheThread[] = [];
   let writer: CacheThread | null = null;
   try {
-    writer = await CacheThread.start({ ...base, role: 'writer', create: options.create, key: options.key ? keyCopy(options.key) : null }, options.workerUrl);
-    for (let i = 0; i < Math.max(1, options.readers ?? 2); i++) {
-      readers.push(await CacheThread.start({ ...base, role: 'reader', create: false, key: options.key ? keyCopy(options.key) : null }, options.workerUrl));
-    }
+    const startReaders = () => Promise.allSettled(Array.from({ length: Math.max(1, options.readers ?? 2) },
+      () => CacheThread.start({ ...base, role: 'reader', create: false, key: options.key ? keyCopy(options.key) : null }, options.workerUrl)));
+    const startWriter = CacheThread.start({ ...base, role: 'writer', create: options.create, key: options.key ? keyCopy(options.key) : null }, options.workerUrl);
+    // A new file must exist (schema and owner written) before a reader opens it; an existing
+    // one opens in all threads at once: measured, open time went from three thread starts to about one.
+    const startedReaders = options.create ? startWriter.then(startReaders, () => []) : startReaders();
+    const [writerStart, readerStarts] = await Promise.all([startWriter.then((thread) => ({ thread }), (error: unknown) => ({ error })), startedReaders]);
+    for (const start of readerStarts) if (start.status === 'fulfilled') readers.push(start.value);
+    if ('error' in writerStart) throw writerStart.error;
+    writer = writerStart.thread;
+    const failed = readerStarts.find((start) => start.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (error) {
     await Promise.all([writer?.close(), ...readers.map((reader) => reader.close())]);
     throw error;

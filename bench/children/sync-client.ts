@@ -1,0 +1,76 @@
+// The client side of the end-to-end sync benchmark: a fresh Outpost home, client-credentials
+// sign-in, then syncTenant (the operation `outpost sync` runs) into a new encrypted cache.
+// Prints one JSON line: rows, time, rate-limit waits, calls made and this process's peak RSS
+// (process.resourceUsage().maxRSS: the main thread and the cache worker threads together).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openTenantCache } from '../../main/services/cache';
+import { memoryKeychain, osKeychain, type Keychain } from '../../main/services/keychain';
+import { syncTenant } from '../../main/services/operations/sync-tenant';
+import { connectTenant } from '../../main/services/tenant/connect';
+import { TenantProfile } from '../../main/services/tenant/profiles';
+import type { TenantRegistration } from '../../emulator';
+
+const info = JSON.parse(process.argv[2] ?? '{}') as { url: string; caCertPem: string; registration: TenantRegistration };
+const host = new URL(info.url).host;
+const profile = TenantProfile.parse({
+  name: 'bench', tenantId: info.registration.tenantId, cloud: 'commercial', geo: 'us',
+  clientId: info.registration.publicClientId, appClientId: info.registration.confidentialClientId,
+  loginHost: host, apiHost: host, caPem: info.caCertPem, createdAt: new Date().toISOString(),
+});
+const keychain: Keychain = process.env.OUTPOST_BENCH_KEYCHAIN === 'os' ? osKeychain() : memoryKeychain();
+const home = mkdtempSync(path.join(os.tmpdir(), 'outpost-bench-sync-'));
+const connection = connectTenant(profile, keychain);
+const calls = { entity: 0, hunting: 0 };
+const makeApi = connection.api.bind(connection);
+connection.api = (options) => {
+  const api = makeApi(options);
+  const hunt = api.hunt.bind(api);
+  const getJson = api.getJson.bind(api);
+  api.hunt = (query, consumer) => {
+    calls.hunting++;
+    return hunt(query, consumer);
+  };
+  api.getJson = (p) => {
+    calls.entity++;
+    return getJson(p);
+  };
+  return api;
+};
+const waits = { budget: 0, throttle: 0, retry: 0 };
+let huntingStart = 0;
+let huntingRowsAtStart = 0;
+let huntingEnd = 0;
+let huntingRowsAtEnd = 0;
+try {
+  await connection.signIn.signInWithClientCredentials(info.registration.confidentialClientSecret);
+  const cache = await openTenantCache({ home, tenantId: profile.tenantId, region: 'us', keychain, create: true });
+  const started = performance.now();
+  const summary = await syncTenant({
+    home, keychain, connection, cache,
+    api: { onWait: (wait) => (waits[wait.kind] += wait.ms) },
+    onProgress: (p) => {
+      // The hunting phases start when the logged-on users end (planning counts come first).
+      if (p.phase === 'logon-users' || huntingStart === 0) {
+        huntingStart = performance.now();
+        huntingRowsAtStart = p.rowsWritten;
+      }
+      if (p.phase === 'files' && huntingEnd === 0) {
+        huntingEnd = performance.now();
+        huntingRowsAtEnd = p.rowsWritten;
+      }
+    },
+  });
+  const wallMs = performance.now() - started;
+  const info2 = await cache.info();
+  await cache.close();
+  process.stdout.write(`${JSON.stringify({
+    rowsWritten: summary.rowsWritten, wallMs, waits, calls, retries: summary.retries,
+    hunting: { ms: huntingEnd - huntingStart, rows: huntingRowsAtEnd - huntingRowsAtStart },
+    maxRssKiB: process.resourceUsage().maxRSS, info: info2,
+  })}\n`);
+} finally {
+  connection.close();
+  rmSync(home, { recursive: true, force: true });
+}
