@@ -15,8 +15,8 @@ function loadX509(): Promise<X509> {
   loaded ??= (async () => {
     await import('reflect-metadata');
     const x509 = await import('@peculiar/x509');
-    // Node's WebCrypto is the standard Crypto; its type differs only where DOM types are loaded too.
-    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    // Node's global WebCrypto (typed as the DOM's Crypto where DOM types are loaded too).
+    x509.cryptoProvider.set(globalThis.crypto);
     return x509;
   })();
   return loaded;
