@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { recordAudit } from '../services/audit/audit';
 import { openTenantCache, rekeyTenantCache, type CacheInfo } from '../services/cache';
 import { findProfile } from '../services/tenant/profiles';
 import { cliContext, type CliContext } from './context';
@@ -60,6 +61,8 @@ export function registerCacheCommands(program: Command): void {
       const context = cliContext();
       const tenantId = await tenantIdOf(context, options.tenant);
       await rekeyTenantCache({ home: context.home, tenantId, keychain: context.keychain });
+      const rekeyed = await openTenantCache({ home: context.home, tenantId, keychain: context.keychain, create: false });
+      await recordAudit(rekeyed, 'rekey', null, null).finally(() => rekeyed.close());
       console.log(`The cache of tenant ${tenantId} is now encrypted under a new key; the old key no longer opens it.`);
     });
 }

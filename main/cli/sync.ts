@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { recordAudit } from '../services/audit/audit';
+import { cachePaths } from '../services/cache';
+import { wipeTenant } from '../services/operations/wipe-tenant';
+import { effectivePolicy } from '../services/policy/policy';
 import { OutpostError } from '../../contract';
 import { connectTenant, type TenantConnection } from '../services/tenant/connect';
 import type { TenantProfile } from '../services/tenant/profiles';
@@ -82,11 +87,37 @@ export function registerSyncCommands(program: Command): void {
         const method: SignInMethod = options.clientCredentials ? 'client-credentials' : options.browser ? 'browser' : 'device-code';
         const secret = method === 'client-credentials' ? (process.env[options.clientSecretEnv] ?? (demo ? demo.emulator.registration.confidentialClientSecret : undefined)) : undefined;
         await signIn(connection, method, secret);
+        if (existsSync(cachePaths(context.home, profile.tenantId).database)) {
+          const { cache } = await openTenant({ home: context.home, keychain: context.keychain, profile, purpose: 'sync' });
+          await recordAudit(cache, 'sign-in', profile.name, { method });
+          await cache.close();
+        }
         console.log(`Signed in to ${profile.name} (${method}).`);
       } finally {
         connection.close();
         await demo?.close();
       }
+    });
+
+  program
+    .command('logout')
+    .description('sign out of a tenant: forget its refresh token; wipe its cache too when the policy says so')
+    .requiredOption('--tenant <name>', 'the tenant profile')
+    .action(async (options: { tenant: string }) => {
+      const context = cliContext();
+      const profile = await profileNamed(context, options.tenant);
+      let wipe = effectivePolicy(null, profile.policy).wipeOnSignOut;
+      if (existsSync(cachePaths(context.home, profile.tenantId).database)) {
+        const { cache, state } = await openTenant({ home: context.home, keychain: context.keychain, profile, purpose: 'sync' });
+        wipe ||= state.policy.wipeOnSignOut;
+        await recordAudit(cache, 'sign-out', profile.name, { wipe });
+        await cache.close();
+      }
+      await connectTenant(profile, context.keychain).signIn.signOut();
+      if (wipe) {
+        await wipeTenant({ home: context.home, keychain: context.keychain, profile, reason: 'sign-out' });
+        console.log(`Signed out of ${profile.name}; its cache was wiped, as its policy requires.`);
+      } else console.log(`Signed out of ${profile.name}.`);
     });
 
   program
