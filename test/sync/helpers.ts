@@ -102,57 +102,121 @@ export function tableSum(rows: Iterable<{ key: string; values: unknown[] }>): Ta
 
 export type Sums = Record<string, TableSum>;
 
-function huntingValuesFromApi(table: HuntingTable, row: Record<string, unknown>, columns: string[]): { key: string; values: unknown[] } {
+function huntingValuesFromApi(row: Record<string, unknown>, columns: string[]): { key: string; values: unknown[] } {
   const values = columns.map((column) => (column === 'Timestamp' ? sevenDigits(row[column]) : canonical(row[column])));
   return { key: `${String(row.DeviceId)}|${String(row.ReportId)}|${sevenDigits(row.Timestamp)}`, values };
 }
 
-/** What the cache should hold for a viewer and scope, per table. */
-export function truthSums(truth: GroundTruth, viewer: string, scope: TruthScope, alertScope: TruthScope = { ...scope, from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }): Sums {
-  const sums: Sums = {};
-  const machines = truth.machines(viewer, scope);
-  sums.machines = tableSum(machines.map((m) => ({ key: m.id, values: machineFields.map((f) => canonical((m as unknown as Record<string, unknown>)[f])) })));
-  const alerts = truth.alerts(viewer, alertScope);
-  sums.alerts = tableSum(alerts.map((a) => {
-    const r = a as unknown as Record<string, unknown> & { relatedUser?: { userName?: string; domainName?: string } | null };
-    return { key: a.id, values: [...alertFields.map((f) => canonical(r[f])), canonical(r.relatedUser?.userName), canonical(r.relatedUser?.domainName)] };
-  }));
-  sums.evidence = tableSum(alerts.flatMap((a) => (a.evidence ?? []).map((e, ordinal) => ({
-    key: `${a.id}|${ordinal}`,
-    values: [a.id, ordinal, ...evidenceFields.map((f) => canonical((e as unknown as Record<string, unknown>)[f]))],
-  }))));
-  const users = [...truth.logonUsers(viewer, scope)].flatMap(([machineId, list]) => list.map((u): Record<string, unknown> => ({ ...(u as unknown as Record<string, unknown>), machineId })));
-  sums.logon_users = tableSum(users.map((u) => ({
-    key: `${String(u.machineId)}|${String(u.accountDomain ?? '')}|${String(u.accountName)}`,
-    values: [u.machineId, ...logonUserFields.map((f) => (f === 'accountDomain' ? u.accountDomain ?? '' : canonical(u[f])))],
-  })));
-  for (const table of HUNTING) {
-    const columns = keptColumns(table);
-    sums[cacheTableOf[table]] = tableSum((function* () {
-      for (const row of truth.huntingRows(viewer, scope, table)) yield huntingValuesFromApi(table, row, columns);
-    })());
-  }
-  return sums;
+export interface KeyedRow {
+  key: string;
+  values: unknown[];
+}
+export type Tables = Record<string, KeyedRow[]>;
+
+export function sumsOf(tables: Tables): Sums {
+  return Object.fromEntries(Object.entries(tables).map(([table, rows]) => [table, tableSum(rows)]));
 }
 
-/** The same sums straight from the cache's tables. */
-export function cacheSums(db: Db): Sums {
-  const sums: Sums = {};
-  const select = (table: string, columns: string[]) => db.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw().iterate() as Iterable<unknown[]>;
-  const mapped = (table: string, columns: string[], key: (row: unknown[]) => string) =>
-    tableSum((function* () {
-      for (const row of select(table, columns)) yield { key: key(row), values: row };
-    })());
-  sums.machines = mapped('machines', machineFields.map(snake), (r) => String(r[0]));
-  sums.alerts = mapped('alerts', [...alertFields.map(snake), 'related_user_name', 'related_user_domain'], (r) => String(r[0]));
-  sums.evidence = mapped('evidence', ['alert_id', 'ordinal', ...evidenceFields.map(snake)], (r) => `${String(r[0])}|${String(r[1])}`);
-  sums.logon_users = mapped('logon_users', ['machine_id', ...logonUserFields.map(snake)], (r) => `${String(r[0])}|${String(r[2])}|${String(r[1])}`);
+const ALL_TIME = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
+
+/** One hunting table's rows for a viewer and scope, keyed and canonical. */
+export function truthHunting(truth: GroundTruth, viewer: string, scope: TruthScope, table: HuntingTable): KeyedRow[] {
+  const columns = keptColumns(table);
+  const rows: KeyedRow[] = [];
+  for (const row of truth.huntingRows(viewer, scope, table)) rows.push(huntingValuesFromApi(row, columns));
+  return rows;
+}
+
+/** What the cache should hold for a viewer and scope, per table. */
+export function truthTables(truth: GroundTruth, viewer: string, scope: TruthScope, alertScope: TruthScope = { ...scope, ...ALL_TIME }): Tables {
+  const tables: Tables = {};
+  const machines = truth.machines(viewer, scope);
+  tables.machines = machines.map((m) => ({ key: m.id, values: machineFields.map((f) => canonical((m as unknown as Record<string, unknown>)[f])) }));
+  const alerts = truth.alerts(viewer, alertScope);
+  tables.alerts = alerts.map((a) => {
+    const r = a as unknown as Record<string, unknown> & { relatedUser?: { userName?: string; domainName?: string } | null };
+    return { key: a.id, values: [...alertFields.map((f) => canonical(r[f])), canonical(r.relatedUser?.userName), canonical(r.relatedUser?.domainName)] };
+  });
+  tables.evidence = alerts.flatMap((a) => (a.evidence ?? []).map((e, ordinal) => ({
+    key: `${a.id}|${ordinal}`,
+    values: [a.id, ordinal, ...evidenceFields.map((f) => canonical((e as unknown as Record<string, unknown>)[f]))],
+  })));
+  const users = [...truth.logonUsers(viewer, scope)].flatMap(([machineId, list]) => list.map((u): Record<string, unknown> => ({ ...(u as unknown as Record<string, unknown>), machineId })));
+  tables.logon_users = users.map((u) => ({
+    key: `${String(u.machineId)}|${String(u.accountDomain ?? '')}|${String(u.accountName)}`,
+    values: [u.machineId, ...logonUserFields.map((f) => (f === 'accountDomain' ? u.accountDomain ?? '' : canonical(u[f])))],
+  }));
+  for (const table of HUNTING) tables[cacheTableOf[table]] = truthHunting(truth, viewer, scope, table);
+  return tables;
+}
+
+export function truthSums(truth: GroundTruth, viewer: string, scope: TruthScope, alertScope?: TruthScope): Sums {
+  return sumsOf(truthTables(truth, viewer, scope, alertScope));
+}
+
+/** The same tables straight from the cache. */
+export function cacheTables(db: Db): Tables {
+  const tables: Tables = {};
+  const mapped = (table: string, columns: string[], key: (row: unknown[]) => string): KeyedRow[] =>
+    (db.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw().all() as unknown[][]).map((row) => ({ key: key(row), values: row }));
+  tables.machines = mapped('machines', machineFields.map(snake), (r) => String(r[0]));
+  tables.alerts = mapped('alerts', [...alertFields.map(snake), 'related_user_name', 'related_user_domain'], (r) => String(r[0]));
+  tables.evidence = mapped('evidence', ['alert_id', 'ordinal', ...evidenceFields.map(snake)], (r) => `${String(r[0])}|${String(r[1])}`);
+  tables.logon_users = mapped('logon_users', ['machine_id', ...logonUserFields.map(snake)], (r) => `${String(r[0])}|${String(r[2])}|${String(r[1])}`);
   for (const table of HUNTING) {
     const columns = keptColumns(table).map(snake);
     const at = { device: columns.indexOf('device_id'), report: columns.indexOf('report_id'), time: columns.indexOf('timestamp') };
-    sums[cacheTableOf[table]] = mapped(cacheTableOf[table], columns, (r) => `${String(r[at.device])}|${String(r[at.report])}|${String(r[at.time])}`);
+    tables[cacheTableOf[table]] = mapped(cacheTableOf[table], columns, (r) => `${String(r[at.device])}|${String(r[at.report])}|${String(r[at.time])}`);
   }
-  return sums;
+  return tables;
+}
+
+export function cacheSums(db: Db): Sums {
+  return sumsOf(cacheTables(db));
+}
+
+/**
+ * After a sync that stopped with an error: nothing partial. Entity rows present are exactly
+ * the truth's (a subset: their phase may not have finished); each hunting table holds exactly
+ * the rows of the slices its checkpoint says are done (all of its window when complete).
+ */
+export function expectNothingPartial(db: Db, truth: GroundTruth, viewer: string, at: Date, days = 30): { complete: string[]; partial: string[] } {
+  const cached = cacheTables(db);
+  const expected = truthTables(truth, viewer, syncWindow(at, days));
+  for (const table of ['machines', 'alerts', 'evidence', 'logon_users']) {
+    const want = new Map(expected[table]!.map((row) => [row.key, JSON.stringify(row.values)]));
+    for (const row of cached[table]!) {
+      if (want.get(row.key) !== JSON.stringify(row.values)) throw new Error(`${table}: cached row ${row.key} is not the tenant's`);
+    }
+    if (new Set(cached[table]!.map((row) => row.key)).size !== cached[table]!.length) throw new Error(`${table}: duplicate rows`);
+  }
+  const checkpoints = new Map((db.prepare('SELECT stream, cursor, detail FROM sync_checkpoints').all() as Array<{ stream: string; cursor: string | null; detail: string | null }>)
+    .map((row) => [row.stream, { cursor: row.cursor, detail: JSON.parse(row.detail ?? 'null') as { slices: PlannedSlice[]; done: number } | null }]));
+  const complete: string[] = [];
+  const partial: string[] = [];
+  for (const table of HUNTING) {
+    const name = cacheTableOf[table];
+    const checkpoint = checkpoints.get(`hunt:${table}`);
+    let want: KeyedRow[];
+    if (!checkpoint) want = [];
+    else if (!checkpoint.detail) {
+      // Complete: the whole window up to the cursor.
+      want = checkpoint.cursor ? expected[name]! : [];
+      if (checkpoint.cursor) complete.push(table);
+    } else {
+      partial.push(table);
+      want = checkpoint.detail.slices.slice(0, checkpoint.detail.done).flatMap((slice) =>
+        truthHunting(truth, viewer, { machineIds: slice.machineIds, from: slice.from, to: justBefore(slice.to) }, table));
+    }
+    const got = tableSum(cached[name]!);
+    const sum = tableSum(want);
+    if (JSON.stringify(got) !== JSON.stringify(sum)) throw new Error(`${table}: the cache holds ${got.rows} rows (${got.keys} keys), the done slices ${sum.rows}`);
+  }
+  return { complete, partial };
+}
+
+function justBefore(iso: string): string {
+  return `${new Date(Date.parse(iso) - 1000).toISOString().slice(0, 19)}.9999999Z`;
 }
 
 /** One hunting table's rows in the cache, as `DeviceId|ReportId|Timestamp` keys. */
@@ -216,7 +280,7 @@ export function wholeMinute(ms: number): Date {
  * bound exclusive as the sync's KQL says (the truth's bounds are inclusive, so one tick less).
  */
 export function syncWindow(at: Date, days = 30, extra: Omit<TruthScope, 'from' | 'to'> = {}): TruthScope {
-  return { ...extra, from: new Date(at.getTime() - days * 86_400_000).toISOString(), to: `${new Date(at.getTime() - 1000).toISOString().slice(0, 19)}.9999999Z` };
+  return { ...extra, from: new Date(at.getTime() - days * 86_400_000).toISOString(), to: justBefore(at.toISOString()) };
 }
 
 export const SAMPLES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../shared/data/hunting-samples');
