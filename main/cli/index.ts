@@ -3,6 +3,7 @@ import { isOutpostError } from '../../contract';
 import { appVersion } from '../config/version';
 import { registerEmulatorCommand } from '../../emulator';
 import { registerAuditCommands } from './audit';
+import { realBundleDeps, registerBundleCommands } from './bundle';
 import { registerCacheCommands } from './cache';
 import { registerIdentityCommands } from './identity';
 import { registerServeCommand } from './serve';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerWipeCommand(program);
   registerAuditCommands(program);
   registerIdentityCommands(program);
+  registerBundleCommands(program, realBundleDeps());
   registerEmulatorCommand(program);
   return program;
 }

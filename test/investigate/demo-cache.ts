@@ -18,6 +18,9 @@ const batchKeys: Record<HuntingTable, keyof CacheBatch> = {
 
 export interface DemoCache {
   cache: CacheClient;
+  /** The file and a copy of its key, for opening a connection of one's own (query plans). */
+  file: string;
+  key: Uint8Array;
   answerKey: AnswerKey;
   close(): Promise<void>;
 }
@@ -32,7 +35,9 @@ export async function demoCache(): Promise<DemoCache> {
   const emulator = await startEmulator({ seed: DEMO_SEED, scale: DEMO_SCALE });
   const folder = mkdtempSync(path.join(os.tmpdir(), 'outpost-investigate-'));
   const registration = emulator.registration;
-  const cache = await startCacheClient({ file: path.join(folder, 'cache.db'), tenantId: registration.tenantId, region: 'commercial-us', create: true, key: randomBytes(32) });
+  const key = new Uint8Array(randomBytes(32));
+  const file = path.join(folder, 'cache.db');
+  const cache = await startCacheClient({ file, tenantId: registration.tenantId, region: 'commercial-us', create: true, key: key.slice() });
   try {
     const truth = emulator.groundTruth;
     const to = new Date(registration.anchor);
@@ -60,6 +65,8 @@ export async function demoCache(): Promise<DemoCache> {
   await emulator.close();
   return {
     cache,
+    file,
+    key,
     answerKey,
     async close() {
       await cache.close();

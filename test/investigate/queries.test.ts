@@ -192,3 +192,59 @@ describe('notes, tags and the case', () => {
     expect(found.groups.find((g) => g.group === 'note')?.hits[0]?.entity).toEqual({ type: 'file', key: sha1 });
   });
 });
+
+describe('query plans', () => {
+  it('every investigation read leans on an index: no full scan of an event table', async () => {
+    const { openEngine } = await import('../../main/services/cache/engine');
+    const { investigateQueries } = await import('../../main/services/cache/queries-investigate');
+    const db = openEngine({ file: demo.file, tenantId: 'plans', key: demo.key.slice(), role: 'reader', mustExist: true });
+    // Record every statement the queries prepare, with its arguments, by wrapping prepare().
+    const seen: Array<{ sql: string; args: unknown[] }> = [];
+    const recording = new Proxy(db, {
+      get(target, prop) {
+        if (prop !== 'prepare') return Reflect.get(target, prop, target);
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          const wrapped: unknown = new Proxy(statement, {
+            get(s, p) {
+              const value = Reflect.get(s, p, s);
+              if (p === 'pluck') return () => (s.pluck(), wrapped);
+              if (p === 'all' || p === 'get') return (...args: unknown[]) => (seen.push({ sql, args }), (value as (...a: unknown[]) => unknown).apply(s, args));
+              return typeof value === 'function' ? value.bind(s) : value;
+            },
+          });
+          return wrapped;
+        };
+      },
+    }) as typeof db;
+    const phishing = story('phishing');
+    const ps = phishing.processes[0]!;
+    const sha1 = story('malicious-file').sha1s[0]!;
+    const q = investigateQueries;
+    q.invAlerts(recording, { filter: { severities: ['High'] }, limit: 50 });
+    q.invAlert(recording, { id: phishing.alertIds[0]! });
+    q.invMachine(recording, { id: ps.machineId });
+    q.invTimeline(recording, { deviceId: ps.machineId, limit: 50 });
+    q.invTimeline(recording, { deviceId: ps.machineId, after: { timestamp: ps.creationTime, kind: 'network', reportId: 1 }, limit: 50 });
+    q.invHistogram(recording, { deviceId: ps.machineId });
+    q.invProcessTree(recording, { deviceId: ps.machineId, processId: ps.processId, creationTime: ps.creationTime });
+    for (const entity of [{ type: 'file', key: sha1 }, { type: 'ip', key: key.c2.primaryIp }, { type: 'domain', key: key.c2.primaryDomain }, { type: 'url', key: key.c2.stagerUrl }, { type: 'account', key: 'fabrikam\\svc-backup' }] as const) {
+      q.invEntity(recording, { entity });
+      q.invGraph(recording, { entity });
+    }
+    for (const list of ['fileMachines', 'fileProcesses', 'fileEvents', 'ipConnections', 'domainConnections', 'accountMachines', 'accountProcesses', 'accountLogons'] as const) {
+      q.invList(recording, { list, key: list.startsWith('file') ? sha1 : list.startsWith('ip') ? key.c2.primaryIp : list.startsWith('domain') ? key.c2.primaryDomain : 'fabrikam\\svc-backup' });
+    }
+    q.invSearch(recording, { text: 'powershell' });
+    const fullScans: string[] = [];
+    for (const { sql, args } of seen) {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(args as never[])) as Array<{ detail: string }>;
+      for (const step of plan) {
+        if (/^SCAN (process_events|file_events|registry_events|network_events|logon_events|device_info)$/.test(step.detail)) fullScans.push(`${step.detail} in: ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+      }
+    }
+    db.close();
+    expect(seen.length).toBeGreaterThan(50);
+    expect(fullScans).toEqual([]);
+  });
+});

@@ -49,15 +49,25 @@ export function tenantTag(bundleId: string, tenantId: string): string {
 
 export const TenantPolicy = z.object({
   retentionDays: z.number().int().positive(),
-  licenseState: z.enum(['active', 'grace', 'expired']),
+  licenseState: z.enum(['active', 'grace', 'suspended', 'expired']),
   graceEndsAt: z.string().datetime().nullable(),
   maxOfflineDays: z.number().positive(),
+  idleLockMinutes: z.number().int().positive().optional(),
+  wipeOnSignOut: z.boolean().optional(),
 });
 export type TenantPolicy = z.infer<typeof TenantPolicy>;
 
 const Counts = z.record(z.string().min(1), z.number().int().nonnegative());
 const Instant = z.string().datetime();
 const SignerText = z.string().startsWith('ed25519:');
+
+export const BundleOrigin = z.strictObject({
+  name: z.string().min(1).max(64),
+  cloud: z.string().min(1),
+  geo: z.string().min(1).nullable(),
+  clientId: z.string().min(1).max(128),
+});
+export type BundleOrigin = z.infer<typeof BundleOrigin>;
 
 /** The plaintext part, read before anything is decrypted. */
 export const BundleEnvelope = z.strictObject({
@@ -88,6 +98,10 @@ export const BundleInnerHeader = z.strictObject({
   createdAt: Instant,
   expiresAt: Instant,
   signer: SignerText,
+  /** The exporter's profile, so an importing laptop can create the tenant under the same name. */
+  origin: BundleOrigin.optional(),
+  /** When the exporter last synced with the tenant: offline age keeps counting from there. */
+  lastSyncAt: Instant.nullable().optional(),
 });
 export type BundleInnerHeader = z.infer<typeof BundleInnerHeader>;
 
@@ -102,6 +116,8 @@ export interface BundleHeaderInput {
   createdAt?: Date;
   /** Defaults to createdAt + policy.maxOfflineDays, and never later than a grace period's end. */
   expiresAt?: Date;
+  origin?: BundleOrigin;
+  lastSyncAt?: string | null;
 }
 
 /** The authenticated header as an importer sees it. */
@@ -119,6 +135,8 @@ export interface BundleHeader {
   /** The exporting workstation's signing key, `ed25519:...`. */
   signer: string;
   sealedFor: 'recipient' | 'passphrase';
+  origin: BundleOrigin | null;
+  lastSyncAt: string | null;
 }
 
 export interface BundleRow {

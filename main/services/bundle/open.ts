@@ -187,6 +187,8 @@ async function startDecrypting(handle: FileHandle, opts: OpenOptions, verified: 
       counts: { ...envelope.counts },
       signer: inner.signer,
       sealedFor: envelope.sealedFor.kind,
+      origin: inner.origin ?? null,
+      lastSyncAt: inner.lastSyncAt ?? null,
     },
     signerFingerprint: verified.signerFingerprint,
     rows,

@@ -99,6 +99,8 @@ export async function sealBundle(opts: SealOptions): Promise<SealResult> {
     createdAt: createdAt.toISOString(),
     expiresAt: expiresAt.toISOString(),
     signer: opts.signer.publicKey,
+    ...(opts.header.origin ? { origin: opts.header.origin } : {}),
+    ...(opts.header.lastSyncAt !== undefined ? { lastSyncAt: opts.header.lastSyncAt } : {}),
   });
 
   const partial = join(dirname(opts.file), `.${basename(opts.file)}.${randomBytes(6).toString('hex')}.partial`);

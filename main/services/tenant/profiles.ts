@@ -38,6 +38,8 @@ export const TenantProfile = z
     caPem: z.string().optional(),
     /** The emulator-backed demo tenant. */
     demo: z.boolean().default(false),
+    /** 'bundle': made by `outpost bundle import` on an air-gapped laptop; fed by bundles, never synced. */
+    feed: z.enum(['sync', 'bundle']).optional(),
     /** The confidential client for client-credentials sign-in; its secret is in the keychain. */
     appClientId: z.string().optional(),
     /** Set by an administrator for tenants that publish no policy; the stricter value wins. */
