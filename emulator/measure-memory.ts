@@ -1,7 +1,8 @@
 // Measures the emulator's memory while a client pages through every hunting row of a
-// large tenant. The emulator runs in a child process (so the client's parsing is not
-// counted) and reports its peak RSS. Run:
-//   node --import tsx emulator/measure-memory.ts [events=1000000]
+// large tenant, a day and a table per query. The emulator runs in a child process (so
+// the client's parsing is not counted) and reports its peak RSS. Run:
+//   node --import tsx emulator/measure-memory.ts [events=1000000] [days=31] [tables=all, comma-separated]
+// e.g. `... 10000000 3 DeviceNetworkEvents` samples the large tenant's busiest table.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ async function serve(events: number, infoFile: string): Promise<void> {
   });
 }
 
-async function measure(events: number): Promise<void> {
+async function measure(events: number, days: number, tables: readonly string[]): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'outpost-measure-'));
   const infoFile = path.join(dir, 'info.json');
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(events), infoFile], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -48,8 +49,8 @@ async function measure(events: number): Promise<void> {
   let rows = 0;
   let calls = 0;
   let bytes = 0;
-  for (const table of HUNTING_TABLES) {
-    for (let day = 30; day >= 0; day--) {
+  for (const table of tables) {
+    for (let day = days - 1; day >= 0; day--) {
       const from = new Date(anchor - day * DAY_MS).toISOString();
       const to = new Date(anchor - (day - 1) * DAY_MS).toISOString();
       const query = `${table} | where Timestamp >= datetime(${from}) and Timestamp < datetime(${to}) | order by Timestamp asc, ReportId asc | take 100000`;
@@ -72,11 +73,11 @@ async function measure(events: number): Promise<void> {
   process.stdout.write(
     `tenant: ${reg.totalEvents.toLocaleString('en-US')} events on ${reg.machineCount} machines\n` +
       `paged: ${rows.toLocaleString('en-US')} hunting rows (${mb(bytes)} of JSON) in ${calls} queries, ${((Date.now() - started) / 1000).toFixed(0)} s\n` +
-      `(rows older than 30 days from now are outside the hunting window and not served)\n` +
+      `(the days before the anchor, newest first; rows older than 30 days from now are outside the hunting window)\n` +
       `emulator RSS: ${mb(info.startRss)} after start, peak ${mb(peakRss)}\n`,
   );
 }
 
 const [, , first, second, third] = process.argv;
 if (first === '--serve') await serve(Number(second), third!);
-else await measure(Number(first ?? 1_000_000));
+else await measure(Number(first ?? 1_000_000), Number(second ?? 31), third ? third.split(',') : HUNTING_TABLES);
