@@ -2,7 +2,6 @@ import { OutpostError } from '../../../contract';
 import { searchKinds, type SearchKind } from './columns';
 import type { Db } from './engine';
 import { bundleQueries } from './queries-bundle';
-import { bundleQueries } from './queries-bundle';
 import { investigateQueries } from './queries-investigate';
 import { syncQueries } from './queries-sync';
 import { searchHitKey } from './search';
@@ -38,7 +37,6 @@ export function ftsQuery(input: string): string {
 export const queries = {
   ...syncQueries,
   ...investigateQueries,
-  ...bundleQueries,
   ...bundleQueries,
   machine(db: Db, p: { id: string }) {
     const machine = db.prepare('SELECT * FROM machines WHERE id = ?').get(text(p.id, 'a machine id')) as Row | undefined;
