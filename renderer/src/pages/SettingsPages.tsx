@@ -55,7 +55,7 @@ export function WelcomePage() {
   return (
     <article className="welcome">
       <h2 tabIndex={-1} data-testid="page-title">
-        Welcome to Outpost
+        Get started
       </h2>
       <p className="shell-welcome">No tenant yet. Add a tenant to sync its evidence, then investigate offline.</p>
       <p>The demo tenant is a built-in emulator of a Defender for Endpoint tenant with a few attack stories to follow.</p>
