@@ -1,10 +1,13 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutpostError } from '../../contract';
 import { cacheKeyAccount, cachePaths, openTenantCache, type CacheClient } from '../../main/services/cache';
 import { openEngine } from '../../main/services/cache/engine';
 import { memoryKeychain, type Keychain } from '../../main/services/keychain';
 import { markedBatch, tempHome, trackedKeychain, uniqueTenant } from './helpers';
+
+// Real SQLCipher, a real keyring and child processes: slow on a busy machine, never timed.
+vi.setConfig({ testTimeout: 240_000 });
 
 /** The error code a promise rejects with (fails the test if it resolves). */
 async function codeOf(promise: Promise<CacheClient>): Promise<string> {

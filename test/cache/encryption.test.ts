@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cacheKeyAccount, openTenantCache } from '../../main/services/cache';
 import { exited, findOnDisk, markedBatch, secretToolSearch, spawnChild, tempHome, trackedKeychain, uniqueTenant, waitForLine } from './helpers';
+
+// Real SQLCipher, a real keyring and child processes: slow on a busy machine, never timed.
+vi.setConfig({ testTimeout: 240_000 });
 
 // Nothing about the tenant reaches the disk in plaintext, and the key never reaches it at all.
 describe('the cache on disk', () => {

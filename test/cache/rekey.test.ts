@@ -1,8 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutpostError } from '../../contract';
 import { cacheKeyAccount, cachePaths, openTenantCache, pendingCacheKeyAccount, rekeyTenantCache } from '../../main/services/cache';
 import { exited, findOnDisk, markedBatch, spawnChild, tempHome, trackedKeychain, uniqueTenant, waitForLine } from './helpers';
+
+// Real SQLCipher, a real keyring and child processes: slow on a busy machine, never timed.
+vi.setConfig({ testTimeout: 240_000 });
 
 /** A small deterministic PRNG, so a failing seed can be replayed. */
 function mulberry32(seed: number): () => number {

@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutpostError } from '../../contract';
 import { openTenantCache, type CacheClient } from '../../main/services/cache';
 import { startCacheClient } from '../../main/services/cache/client';
 import { memoryKeychain } from '../../main/services/keychain';
 import { markedBatch, tempHome, uniqueTenant } from './helpers';
+
+// Real SQLCipher, a real keyring and child processes: slow on a busy machine, never timed.
+vi.setConfig({ testTimeout: 240_000 });
 
 describe('the sync write path and the named reads', () => {
   const cleanups: Array<() => Promise<void> | void> = [];

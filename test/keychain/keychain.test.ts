@@ -4,8 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keychainError, keytarApi, osKeychain } from '../../main/services/keychain';
+
+// Real SQLCipher, a real keyring and child processes: slow on a busy machine, never timed.
+vi.setConfig({ testTimeout: 240_000 });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
