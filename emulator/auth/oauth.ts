@@ -10,17 +10,10 @@ import type { TenantIdentity } from '../tenant/directory';
 import { findUser } from '../tenant/directory';
 import type { TenantUser } from '../tenant/types';
 import { EntraError, sendEntraError } from './entra-errors';
+import { consentPage, deliver, deviceLoginPage, openIdConfiguration } from './pages';
+import { OIDC_SCOPES, type ScopeRequest, parseScopes } from './scopes';
 import { type AuthorizeRequest, type DeviceCodeGrant, GrantStore, isLoopbackRedirect, newUserCode, opaque, pkceS256 } from './grants';
 import { type Principal, type TokenService } from './tokens';
-
-const RESOURCE_PREFIXES = [
-  'https://api.securitycenter.microsoft.com/',
-  'https://api.security.microsoft.com/',
-  'https://securitycenter.onmicrosoft.com/windowsatpservice/',
-  'https://api-gcc.securitycenter.microsoft.us/',
-  'https://api-gov.securitycenter.microsoft.us/',
-];
-const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 export interface SignInOptions {
   baseUrl: string;
@@ -32,43 +25,6 @@ export interface SignInOptions {
   autoApprove: TenantUser | null;
   deviceCodeIntervalSeconds: number;
   deviceCodeLifetimeSeconds: number;
-}
-
-interface ScopeRequest {
-  resource: string[];
-  oidc: Set<string>;
-}
-
-function parseScopes(raw: string | undefined): ScopeRequest {
-  const all = (raw ?? '').split(/\s+/).filter(Boolean);
-  const resource: string[] = [];
-  const oidc = new Set<string>();
-  for (const s of all) {
-    if (OIDC_SCOPES.has(s)) oidc.add(s);
-    else if (RESOURCE_PREFIXES.some((p) => s.toLowerCase().startsWith(p))) resource.push(s);
-    else throw new EntraError(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope '${s}' does not exist.`);
-  }
-  if (!resource.length) {
-    throw new EntraError(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. Ask for ${RESOURCE_PREFIXES[0]}.default.`);
-  }
-  return { resource, oidc };
-}
-
-/**
- * Hand the authorization answer to the app's loopback redirect URI: a 302 with the
- * fields in the query, or (response_mode=form_post, which MSAL uses for the system
- * browser) a page that posts them there at once.
- */
-function deliver(res: ServerResponse, redirectUri: string, mode: 'query' | 'form_post', fields: Record<string, string>): void {
-  if (mode === 'form_post') {
-    const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-    sendRaw(res, 200, `<!doctype html><html><head><title>Working...</title></head><body onload="document.forms[0].submit()"><form method="POST" name="hiddenform" action="${escapeHtml(redirectUri)}">${inputs}<noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit"></noscript></form></body></html>`, 'text/html; charset=utf-8');
-    return;
-  }
-  const target = new URL(redirectUri);
-  for (const [k, v] of Object.entries(fields)) target.searchParams.set(k, v);
-  res.writeHead(302, { Location: target.toString() });
-  res.end();
 }
 
 export class SignIn {
@@ -89,35 +45,6 @@ export class SignIn {
     if (grant.state !== 'pending') throw new Error(`the sign-in with code ${userCode} is already ${grant.state}`);
     grant.state = decision === 'approve' ? 'approved' : 'declined';
     grant.user = user;
-  }
-
-  openIdConfiguration(tenant: string): Record<string, unknown> {
-    const base = `${this.o.baseUrl}/${tenant}`;
-    return {
-      token_endpoint: `${base}/oauth2/v2.0/token`,
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-      jwks_uri: `${base}/discovery/v2.0/keys`,
-      response_modes_supported: ['query', 'fragment', 'form_post'],
-      subject_types_supported: ['pairwise'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
-      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-      issuer: this.o.tokens.issuer,
-      request_uri_parameter_supported: false,
-      userinfo_endpoint: `${base}/openid/userinfo`,
-      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
-      http_logout_supported: true,
-      frontchannel_logout_supported: true,
-      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'oid'],
-      kerberos_endpoint: `${base}/kerberos`,
-      tenant_region_scope: 'NA',
-      cloud_instance_name: 'microsoftonline.com',
-      cloud_graph_host_name: 'graph.windows.net',
-      msgraph_host: 'graph.microsoft.com',
-      code_challenge_methods_supported: ['S256'],
-    };
   }
 
   /** Handle a sign-in request; false when the path is not a sign-in path. */
@@ -149,7 +76,7 @@ export class SignIn {
       switch (rest) {
         case 'v2.0/.well-known/openid-configuration':
         case '.well-known/openid-configuration':
-          sendJson(res, 200, this.openIdConfiguration(this.tenantId));
+          sendJson(res, 200, openIdConfiguration(this.o.baseUrl, this.tenantId, this.o.tokens.issuer));
           return true;
         case 'discovery/v2.0/keys':
         case 'discovery/keys':
@@ -384,13 +311,7 @@ export class SignIn {
     };
     if (this.o.autoApprove) return this.finishAuthorize(res, request, this.o.autoApprove, 'approve');
     this.grants.authorizeRequests.set(request.id, request);
-    const options = this.o.users.map((u) => `<option value="${escapeHtml(u.name)}">${escapeHtml(u.displayName)} — ${escapeHtml(u.upn)}</option>`).join('');
-    sendRaw(res, 200, `<!doctype html><html><head><meta charset="utf-8"><title>Sign in to the emulated tenant</title></head><body>
-<h1>Outpost tenant emulator</h1><p>An application wants to read Defender for Endpoint data as you.</p>
-<form method="post" action="${escapeHtml(url.pathname)}"><input type="hidden" name="request" value="${request.id}">
-<label>Sign in as <select name="user">${options}</select></label>
-<button name="decision" value="approve">Accept</button> <button name="decision" value="decline">Cancel</button></form></body></html>`,
-    'text/html; charset=utf-8', { 'X-Outpost-Consent-Request': request.id });
+    sendRaw(res, 200, consentPage(this.o.users, url.pathname, request.id), 'text/html; charset=utf-8', { 'X-Outpost-Consent-Request': request.id });
   }
 
   private async consentDecision(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -431,9 +352,6 @@ export class SignIn {
       sendRaw(res, 200, '<!doctype html><p>You have signed in to the emulated tenant. You may close this window.</p>', 'text/html; charset=utf-8');
       return;
     }
-    const options = this.o.users.map((u) => `<option value="${escapeHtml(u.name)}">${escapeHtml(u.displayName)}</option>`).join('');
-    sendRaw(res, 200, `<!doctype html><html><head><meta charset="utf-8"><title>Enter code</title></head><body><h1>Enter code</h1>
-<form method="post"><input name="user_code" autofocus> <select name="user">${options}</select>
-<button name="decision" value="approve">Sign in</button> <button name="decision" value="decline">Decline</button></form></body></html>`, 'text/html; charset=utf-8');
+    sendRaw(res, 200, deviceLoginPage(this.o.users), 'text/html; charset=utf-8');
   }
 }
