@@ -54,7 +54,7 @@ export const queries = {
   },
   alert(db: Db, p: { id: string }) {
     const alert = db.prepare('SELECT * FROM alerts WHERE id = ?').get(text(p.id, 'an alert id')) as Row | undefined;
-    return alert ? { ...alert, evidence: queries.evidenceForAlert(db, { alertId: p.id }) } : null;
+    return alert ? ({ ...alert, evidence: queries.evidenceForAlert(db, { alertId: p.id }) } as Row & { evidence: Row[] }) : null;
   },
   alerts(db: Db, p: { machineId?: string; limit?: number; offset?: number }) {
     const where = p.machineId === undefined ? '' : 'WHERE machine_id = @machine';
@@ -85,50 +85,50 @@ export const queries = {
     const limit = clampLimit(p.limit);
     return {
       file: queries.file(db, { sha1 }),
-      processEvents: db.prepare('SELECT * FROM process_events WHERE sha1 = ? ORDER BY timestamp DESC LIMIT ?').all(sha1, limit),
-      childProcessEvents: db.prepare('SELECT * FROM process_events WHERE initiating_process_sha1 = ? ORDER BY timestamp DESC LIMIT ?').all(sha1, limit),
-      fileEvents: db.prepare('SELECT * FROM file_events WHERE sha1 = ? ORDER BY timestamp DESC LIMIT ?').all(sha1, limit),
-      alerts: db.prepare('SELECT DISTINCT alerts.* FROM evidence JOIN alerts ON alerts.id = evidence.alert_id WHERE evidence.sha1 = ? LIMIT ?').all(sha1, limit),
+      processEvents: db.prepare('SELECT * FROM process_events WHERE sha1 = ? ORDER BY timestamp DESC LIMIT ?').all(sha1, limit) as Row[],
+      childProcessEvents: db.prepare('SELECT * FROM process_events WHERE initiating_process_sha1 = ? ORDER BY timestamp DESC LIMIT ?').all(sha1, limit) as Row[],
+      fileEvents: db.prepare('SELECT * FROM file_events WHERE sha1 = ? ORDER BY timestamp DESC LIMIT ?').all(sha1, limit) as Row[],
+      alerts: db.prepare('SELECT DISTINCT alerts.* FROM evidence JOIN alerts ON alerts.id = evidence.alert_id WHERE evidence.sha1 = ? LIMIT ?').all(sha1, limit) as Row[],
       machines: db.prepare(`SELECT * FROM machines WHERE id IN (SELECT device_id FROM process_events WHERE sha1 = @sha1
-        UNION SELECT device_id FROM file_events WHERE sha1 = @sha1 UNION SELECT machine_id FROM alerts WHERE id IN (SELECT alert_id FROM evidence WHERE sha1 = @sha1)) LIMIT @limit`).all({ sha1, limit }),
+        UNION SELECT device_id FROM file_events WHERE sha1 = @sha1 UNION SELECT machine_id FROM alerts WHERE id IN (SELECT alert_id FROM evidence WHERE sha1 = @sha1)) LIMIT @limit`).all({ sha1, limit }) as Row[],
     };
   },
   pivotIp(db: Db, p: { ip: string; limit?: number }) {
     const ip = text(p.ip, 'an IP address');
     const limit = clampLimit(p.limit);
     return {
-      ip: db.prepare('SELECT * FROM ip_addresses WHERE address = ?').get(ip) ?? null,
+      ip: (db.prepare('SELECT * FROM ip_addresses WHERE address = ?').get(ip) as Row | undefined) ?? null,
       machines: db.prepare(`SELECT * FROM machines WHERE last_ip_address = @ip OR last_external_ip_address = @ip
-        OR id IN (SELECT machine_id FROM machine_ip_addresses WHERE ip_address = @ip) LIMIT @limit`).all({ ip, limit }),
-      networkEvents: db.prepare('SELECT * FROM network_events WHERE remote_ip = ? ORDER BY timestamp DESC LIMIT ?').all(ip, limit),
-      logonEvents: db.prepare('SELECT * FROM logon_events WHERE remote_ip = ? ORDER BY timestamp DESC LIMIT ?').all(ip, limit),
-      evidence: db.prepare('SELECT * FROM evidence WHERE ip_address = ? LIMIT ?').all(ip, limit),
+        OR id IN (SELECT machine_id FROM machine_ip_addresses WHERE ip_address = @ip) LIMIT @limit`).all({ ip, limit }) as Row[],
+      networkEvents: db.prepare('SELECT * FROM network_events WHERE remote_ip = ? ORDER BY timestamp DESC LIMIT ?').all(ip, limit) as Row[],
+      logonEvents: db.prepare('SELECT * FROM logon_events WHERE remote_ip = ? ORDER BY timestamp DESC LIMIT ?').all(ip, limit) as Row[],
+      evidence: db.prepare('SELECT * FROM evidence WHERE ip_address = ? LIMIT ?').all(ip, limit) as Row[],
     };
   },
   pivotDomain(db: Db, p: { domain: string; limit?: number }) {
     const domain = text(p.domain, 'a domain').toLowerCase();
     const limit = clampLimit(p.limit);
     return {
-      domain: db.prepare('SELECT * FROM domains WHERE domain = ?').get(domain) ?? null,
-      urls: db.prepare('SELECT * FROM urls WHERE domain = ? LIMIT ?').all(domain, limit),
-      networkEvents: db.prepare('SELECT * FROM network_events WHERE remote_domain = ? ORDER BY timestamp DESC LIMIT ?').all(domain, limit),
+      domain: (db.prepare('SELECT * FROM domains WHERE domain = ?').get(domain) as Row | undefined) ?? null,
+      urls: db.prepare('SELECT * FROM urls WHERE domain = ? LIMIT ?').all(domain, limit) as Row[],
+      networkEvents: db.prepare('SELECT * FROM network_events WHERE remote_domain = ? ORDER BY timestamp DESC LIMIT ?').all(domain, limit) as Row[],
     };
   },
   pivotUrl(db: Db, p: { url: string; limit?: number }) {
     const url = text(p.url, 'a URL');
     const limit = clampLimit(p.limit);
     return {
-      networkEvents: db.prepare('SELECT * FROM network_events WHERE remote_url = ? ORDER BY timestamp DESC LIMIT ?').all(url, limit),
-      evidence: db.prepare('SELECT * FROM evidence WHERE url = ? LIMIT ?').all(url, limit),
+      networkEvents: db.prepare('SELECT * FROM network_events WHERE remote_url = ? ORDER BY timestamp DESC LIMIT ?').all(url, limit) as Row[],
+      evidence: db.prepare('SELECT * FROM evidence WHERE url = ? LIMIT ?').all(url, limit) as Row[],
     };
   },
   pivotAccount(db: Db, p: { accountName: string; accountDomain?: string; limit?: number }) {
     const params = { name: text(p.accountName, 'an account name'), domain: p.accountDomain ?? null, limit: clampLimit(p.limit) };
     const match = 'account_name = @name COLLATE NOCASE AND (@domain IS NULL OR account_domain = @domain COLLATE NOCASE)';
     return {
-      logonUsers: db.prepare(`SELECT * FROM logon_users WHERE ${match} LIMIT @limit`).all(params),
-      logonEvents: db.prepare(`SELECT * FROM logon_events WHERE ${match} ORDER BY timestamp DESC LIMIT @limit`).all(params),
-      processEvents: db.prepare(`SELECT * FROM process_events WHERE ${match} ORDER BY timestamp DESC LIMIT @limit`).all(params),
+      logonUsers: db.prepare(`SELECT * FROM logon_users WHERE ${match} LIMIT @limit`).all(params) as Row[],
+      logonEvents: db.prepare(`SELECT * FROM logon_events WHERE ${match} ORDER BY timestamp DESC LIMIT @limit`).all(params) as Row[],
+      processEvents: db.prepare(`SELECT * FROM process_events WHERE ${match} ORDER BY timestamp DESC LIMIT @limit`).all(params) as Row[],
     };
   },
   search(db: Db, p: { text: string; limit?: number }): SearchHit[] {
