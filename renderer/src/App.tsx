@@ -12,6 +12,7 @@ import { MachinesPage, SearchPage } from './pages/ListPages';
 import { MachinePage } from './pages/MachinePage';
 import { LockScreen, SettingsPage, WelcomePage } from './pages/SettingsPages';
 import { SyncPage } from './pages/SyncPage';
+import { LifecycleBanner, SignInPrompt } from './pages/TenantAdmin';
 import { startNavigation, useNavigation } from './stores/navigation';
 import { applyTheme, usePreferences } from './stores/preferences';
 import { useSelection } from './stores/selection';
@@ -123,14 +124,18 @@ export function App() {
         useSelection.getState().openPalette();
       }
     };
+    // A screened workstation locks when the window loses focus (if its policy says so).
+    const onBlur = () => void outpost().invoke('session.activity', { kind: 'blur' });
     window.addEventListener('keydown', onKey);
     window.addEventListener('pointerdown', activity);
+    window.addEventListener('blur', onBlur);
     return () => {
       stopNavigation();
       stopSync();
       stopLock();
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('pointerdown', activity);
+      window.removeEventListener('blur', onBlur);
     };
   }, []);
 
@@ -149,6 +154,8 @@ export function App() {
   return (
     <>
       <AppShell info={info} connection={connection} errorMessage={error?.message ?? null} tools={ready ? <Tools /> : undefined} current={route.page}>
+        <LifecycleBanner />
+        <SignInPrompt />
         {content}
       </AppShell>
       {paletteOpen && tenant ? <CommandPalette /> : null}

@@ -3,11 +3,13 @@ import { useNavigation } from '../stores/navigation';
 import { usePreferences, type ThemeChoice } from '../stores/preferences';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
+import { AuditLogSection, WipeSection } from './TenantAdmin';
 
 export function SettingsPage() {
   const theme = usePreferences((s) => s.theme);
   const setTheme = usePreferences((s) => s.setTheme);
   const lock = useSession((s) => s.lock);
+  const tenant = useSession((s) => s.tenant);
   return (
     <article>
       <header className="entity-header">
@@ -29,6 +31,8 @@ export function SettingsPage() {
         </button>{' '}
         <span className="muted">Closes every cache and drops its key from memory until you unlock.</span>
       </p>
+      {tenant ? <AuditLogSection tenant={tenant} /> : null}
+      {tenant ? <WipeSection tenant={tenant} /> : null}
     </article>
   );
 }
