@@ -80,10 +80,12 @@ export function pivots(s: Samples): Pivot[] {
   ];
 }
 
-async function latencies(client: CacheClient, run: (c: CacheClient, i: number) => Promise<unknown>, iterations: number): Promise<number[]> {
-  for (let i = 0; i < 5; i++) await run(client, iterations + i); // prepare statements, warm pages
+/** Up to `iterations` runs, or as many as fit in `budgetMs` (at least 20): a slow pivot must not stall the suite. */
+async function latencies(client: CacheClient, run: (c: CacheClient, i: number) => Promise<unknown>, iterations: number, budgetMs = 15_000): Promise<number[]> {
+  for (let i = 0; i < 3; i++) await run(client, iterations + i); // prepare statements, warm pages
   const out: number[] = [];
-  for (let i = 0; i < iterations; i++) {
+  const started = nowMs();
+  for (let i = 0; i < iterations && (i < 20 || nowMs() - started < budgetMs); i++) {
     const start = nowMs();
     await run(client, i);
     out.push(nowMs() - start);

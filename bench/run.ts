@@ -113,6 +113,8 @@ try {
   rmSync(home, { recursive: true, force: true });
 }
 
-if (!args.json) process.stdout.write(`${formatTable(rows)}\n`);
+// With --json the rows are on stdout, one per line, and the table goes to stderr.
+if (args.json) process.stderr.write(`\n${formatTable(rows)}\n`);
+else process.stdout.write(`${formatTable(rows)}\n`);
 const missed = rows.filter((r) => !r.met).length;
 log(`${rows.length} benchmarks, ${rows.length - missed} met`);
