@@ -1,4 +1,5 @@
 import { appEventNames, appRequestNames } from './names/app';
+import { bundleRequestNames } from './names/bundle';
 import { investigateRequestNames } from './names/investigate';
 import { tenantEventNames, tenantRequestNames } from './names/tenants';
 
@@ -8,7 +9,7 @@ import { tenantEventNames, tenantRequestNames } from './names/tenants';
  * contract/names/, its schemas in contract/schemas/; `channels.ts` must define a schema for
  * exactly these names (the type checker enforces it both ways).
  */
-export const requestChannelNames = [...appRequestNames, ...tenantRequestNames, ...investigateRequestNames] as const;
+export const requestChannelNames = [...appRequestNames, ...tenantRequestNames, ...investigateRequestNames, ...bundleRequestNames] as const;
 
 export const eventChannelNames = [...appEventNames, ...tenantEventNames] as const;
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventChannel, RequestChannel } from './channel-names';
 import { appEvents, appRequests } from './schemas/app';
+import { bundleRequests } from './schemas/bundle';
 import { investigateRequests } from './schemas/investigate';
 import type { RequestSpec } from './schemas/spec';
 import { tenantEvents, tenantRequests } from './schemas/tenants';
@@ -17,6 +18,7 @@ export const requestChannels = {
   ...appRequests,
   ...tenantRequests,
   ...investigateRequests,
+  ...bundleRequests,
 } as const satisfies Record<RequestChannel, RequestSpec>;
 
 export const eventChannels = {

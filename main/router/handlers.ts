@@ -1,5 +1,6 @@
 import type { AppContext } from '../app-context';
 import { appHandlers } from './handlers/app';
+import { bundleHandlers } from './handlers/bundle';
 import { investigateHandlers } from './handlers/investigate';
 import { tenantHandlers } from './handlers/tenants';
 import type { Handlers } from './router';
@@ -10,5 +11,6 @@ export function createHandlers(context: AppContext): Handlers {
     ...appHandlers(context),
     ...investigateHandlers(context),
     ...tenantHandlers(context),
+    ...bundleHandlers(context),
   };
 }
