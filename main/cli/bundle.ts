@@ -166,7 +166,9 @@ export function registerBundleCommands(program: Command, deps: BundleCommandDeps
       const identity = await ageIdentity(store);
       let opened: OpenedBundle;
       try {
-        opened = await openBundle({ file, identity, trustedSigners: trusted, expect: target.expect });
+        // A scripted passphrase is read up front, so the file is verified once, not twice.
+        const scripted = options.passphraseFile || process.env.OUTPOST_PASSPHRASE ? await readPassphrase({ passphraseFile: options.passphraseFile, confirm: false }) : undefined;
+        opened = await openBundle({ file, identity, passphrase: scripted, trustedSigners: trusted, expect: target.expect });
       } catch (error) {
         if (!(error instanceof OutpostError) || error.code !== 'BUNDLE_WRONG_PASSPHRASE') throw error;
         // Sealed with a passphrase: only now ask for it, after signature and policy checks passed.
