@@ -57,6 +57,7 @@ describe(`a full sync of ${EVENTS.toLocaleString('en-US')} events equals the gro
     expect(truth.evidence!.rows).toBeGreaterThan(0);
     expect(truth.logon_users!.rows).toBeGreaterThan(0);
     expect(first.rowsWritten).toBeGreaterThan(events);
+    expect(first.machines).toBe(40);
   });
 
   it('cut the hunting tables into slices: machines packed together, busy machine windows halved', () => {

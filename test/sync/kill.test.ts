@@ -102,11 +102,16 @@ async function lane(name: string, limits: typeof FAST | undefined, pageSize: num
 }
 
 /** `outpost sync` as a child, killed with SIGKILL after `delayMs` (or left to finish). What it printed tells where it was. */
-function syncKilledAfter(l: Lane, delayMs: number): Promise<{ killed: boolean; stderr: string; code: number | null }> {
+function syncKilledAfter(l: Lane, delayMs: number): Promise<{ killed: boolean; stderr: string; code: number | null; firstProgressMs: number | null }> {
   return new Promise((resolve, reject) => {
+    const started = Date.now();
     const child = spawn(process.execPath, [cli, 'sync', '--tenant', l.name], { cwd: repoRoot, env: { ...process.env, OUTPOST_HOME: l.home }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let firstProgressMs: number | null = null;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      firstProgressMs ??= Date.now() - started;
+    });
     let killed = false;
     const timer = setTimeout(() => {
       killed = child.kill('SIGKILL');
@@ -114,7 +119,7 @@ function syncKilledAfter(l: Lane, delayMs: number): Promise<{ killed: boolean; s
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ killed: killed && code === null, stderr, code });
+      resolve({ killed: killed && code === null, stderr, code, firstProgressMs });
     });
   });
 }
@@ -151,6 +156,8 @@ function lastStep(stderr: string): string {
 describe.skipIf(!keyringReady || nearMidnight)(`kill -9 at random points (seed ${SEED}, ${RUNS} runs): every resumed sync equals the ground truth`, () => {
   let fast: Lane;
   let fullMs = 0;
+  /** Until the child prints its first progress line: node, keychain, cache open, token refresh. */
+  let startupMs = 0;
 
   beforeAll(async () => {
     if (!existsSync(cli)) {
@@ -163,6 +170,7 @@ describe.skipIf(!keyringReady || nearMidnight)(`kill -9 at random points (seed $
     const whole = await syncKilledAfter(fast, 600_000);
     fullMs = Date.now() - started;
     expect(whole.code, whole.stderr).toBe(0);
+    startupMs = Math.min(whole.firstProgressMs ?? 1000, fullMs - 500);
     expect(await cached(fast)).toEqual(fast.truth);
   }, 180_000);
 
@@ -178,8 +186,9 @@ describe.skipIf(!keyringReady || nearMidnight)(`kill -9 at random points (seed $
       const kills = random() < 0.5 ? 1 : 2;
       const t0 = Date.now();
       for (let k = 0; k < kills; k++) {
-        // From the child's start-up (~0.3 s) to its end: any point may be hit.
-        const delay = Math.round(300 + random() * Math.max(500, fullMs - 300));
+        // Any point from 0.3 s to the end: a fifth of the kills during start-up (cache creation and
+        // open, sign-in), the rest spread over the sync's phases.
+        const delay = Math.round(random() < 0.2 ? 300 + random() * Math.max(0, startupMs - 300) : startupMs + random() * Math.max(500, fullMs - startupMs));
         const result = await syncKilledAfter(fast, delay);
         steps.push(result.killed ? lastStep(result.stderr) : 'finished');
         if (!result.killed) expect(result.code, result.stderr).toBe(0);

@@ -152,3 +152,24 @@ describe('scope: groups, machines, days, alert filters', () => {
     expect(emulator.groundTruth.alerts('soc-admin', { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }).length).toBeGreaterThan(synced.alerts.length);
   }, 60_000);
 });
+
+describe('a wider scope on an existing cache', () => {
+  it('a machine added to the scope gets its whole window and its alerts, not just what changed since the last sync', async () => {
+    const all = emulator.groundTruth.machines('soc-admin', { from: at, to: at });
+    const withAlerts = new Set(emulator.groundTruth.alerts('soc-admin', { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }).map((a) => a.machineId));
+    const [a, b] = all.filter((m) => withAlerts.has(m.id));
+    const connection = connectTenant(profileFor(emulator), memoryKeychain());
+    const store = await testCache(emulator.registration.tenantId);
+    try {
+      await connection.signIn.signInWithDeviceCode((prompt) => emulator.approve(prompt.userCode, 'soc-admin'));
+      const sync = (machines: string[]) => runSync({ connection, cache: store.cache, scope: { machines }, now: () => at, api: { clock: recordingClock(), backoffBaseMs: 1 } });
+      await sync([a!.id]);
+      await sync([a!.id, b!.id]);
+      const truth = truthSums(emulator.groundTruth, 'soc-admin', syncWindow(at, 30, { machineIds: [a!.id, b!.id] }));
+      expect(store.read(cacheSums)).toEqual(truth);
+    } finally {
+      connection.close();
+      await store.close();
+    }
+  }, 60_000);
+});

@@ -70,13 +70,24 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const scope = SyncScope.parse(options.scope ?? stored?.scope ?? {});
   const checkpointRows = (await cache.query('checkpoints')) as Array<{ stream: string; cursor: string | null; detail: string | null }>;
   const checkpoints = new Map(checkpointRows.map((row) => [row.stream, { cursor: row.cursor, detail: row.detail ? (JSON.parse(row.detail) as unknown) : null }]));
-  // A different scope starts the hunting plans afresh (the stored plans were cut for the old one).
+  // A different scope starts alerts and hunting afresh: the stored plans were cut for the old
+  // scope, and the cursors say what the old scope has seen, not what a machine new to the scope
+  // has (keeping them left a widened scope with only the last hour of the new machines' events
+  // and none of their older alerts). The reset commits with the new scope, so a sync killed
+  // right after still starts afresh; upserts make the repeat of what is cached harmless.
+  const resets: Array<{ stream: string; cursor: null; detail: null }> = [];
   if (stored && JSON.stringify(SyncScope.parse(stored.scope ?? {})) !== JSON.stringify(scope)) {
-    for (const [stream, checkpoint] of checkpoints) if (stream.startsWith('hunt:')) checkpoint.detail = null;
+    for (const [stream, checkpoint] of checkpoints) {
+      if (!stream.startsWith('hunt:') && stream !== 'alerts') continue;
+      checkpoint.cursor = null;
+      checkpoint.detail = null;
+      resets.push({ stream, cursor: null, detail: null });
+    }
   }
-  await cache.write({ scope });
+  await cache.write({ scope, checkpoints: resets });
 
   const ctx: PhaseContext = { api, cache, scope, progress, signal, startedAt, checkpoints, sliceRows: options.sliceRows };
+  let machineCount = 0;
   try {
     progress.enter('policy');
     const policy = await api.getJsonOrNull<TenantPolicyAnswer>('/api/outpost/policy');
@@ -97,6 +108,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     }
     const machines = await syncMachines(ctx);
     const machineIds = machines.map((machine) => machine.id);
+    machineCount = machineIds.length;
     await syncAlerts(ctx, new Set(machineIds));
     await syncLogonUsers(ctx, machines);
     for (const table of huntingTableNames) await syncHuntingTable(ctx, table, machineIds);
@@ -113,7 +125,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     scope,
-    machines: ctx.checkpoints.size,
+    machines: machineCount,
     rowsWritten: snapshot.rowsWritten,
     retries: snapshot.retries,
     throttledSeconds: snapshot.throttledSeconds,
