@@ -20,16 +20,18 @@ export async function benchOpen(options: { home: string; tenantId: string; keych
     detail: `median of ${times.length} (${times.map((t) => t.toFixed(0)).join(', ')} ms); keychain: ${options.keychainName}` });
 }
 
-export async function benchPurge(options: { home: string; tenantId: string; keychain: Keychain; cutoff: string; events: number }): Promise<BenchRow> {
+export async function benchPurge(options: { home: string; tenantId: string; keychain: Keychain; cutoff: string }): Promise<BenchRow> {
   const client = await openTenantCache({ home: options.home, tenantId: options.tenantId, keychain: options.keychain, create: false });
   try {
+    const counts = (await client.info()).rowCounts;
+    const eventTables = ['process_events', 'file_events', 'registry_events', 'network_events', 'logon_events', 'device_info'];
+    const inCache = eventTables.reduce((sum, table) => sum + (counts[table] ?? 0), 0);
     const start = nowMs();
     const summary = await client.purge(options.cutoff);
     const seconds = (nowMs() - start) / 1000;
-    const eventTables = ['process_events', 'file_events', 'registry_events', 'network_events', 'logon_events', 'device_info'];
     const removed = eventTables.reduce((sum, table) => sum + (summary.removed[table] ?? 0), 0);
     return row({ name: 'purge a third of the events', value: seconds, unit: 's', target: '<= 10 s', met: seconds <= 10,
-      detail: `${removed.toLocaleString('en-US')} of ${options.events.toLocaleString('en-US')} events removed (${((100 * removed) / options.events).toFixed(0)}%), ${summary.freedPages.toLocaleString('en-US')} pages handed back` });
+      detail: `${removed.toLocaleString('en-US')} of the ${inCache.toLocaleString('en-US')} events in the cache removed (${((100 * removed) / inCache).toFixed(0)}%), ${summary.freedPages.toLocaleString('en-US')} pages handed back` });
   } finally {
     await client.close();
   }
@@ -37,10 +39,14 @@ export async function benchPurge(options: { home: string; tenantId: string; keyc
 
 export async function benchWipe(options: { home: string; tenantId: string; keychain: Keychain; client?: CacheClient }): Promise<BenchRow> {
   const bytes = statSync(cachePaths(options.home, options.tenantId).database).size;
+  // One keychain round trip, for scale: the wipe makes two (current and parked key).
+  const probe = nowMs();
+  await options.keychain.get('bench:absent');
+  const keychainMs = nowMs() - probe;
   const start = nowMs();
   await options.client?.close();
   const receipt = await wipeTenantCache({ home: options.home, tenantId: options.tenantId, keychain: options.keychain, reason: 'script' });
   const ms = nowMs() - start;
   return row({ name: 'wipe (close + key + files)', value: ms, unit: 'ms', target: '<= 500 ms', met: ms <= 500 && receipt.keyDestroyed,
-    detail: `${(bytes / 1024 / 1024).toFixed(0)} MB cache file; key destroyed: ${receipt.keyDestroyed}` });
+    detail: `${(bytes / 1024 / 1024).toFixed(0)} MB cache file; key destroyed: ${receipt.keyDestroyed}; one keychain round trip ${keychainMs.toFixed(0)} ms` });
 }

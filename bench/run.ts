@@ -91,7 +91,7 @@ try {
     if (args.parts.has('purge')) {
       const span = dataSpan(tenant);
       const cutoff = new Date(span.from + (span.to - span.from) / 3).toISOString();
-      emit(await benchPurge({ home, tenantId, keychain, cutoff, events: ingest.events }));
+      emit(await benchPurge({ home, tenantId, keychain, cutoff }));
     }
     if (args.parts.has('wipe')) emit(await benchWipe({ home, tenantId, keychain, client }));
     else await client?.close();
