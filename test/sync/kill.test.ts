@@ -188,10 +188,15 @@ describe.skipIf(!keyringReady || nearMidnight)(`kill -9 at random points (seed $
       for (let k = 0; k < kills; k++) {
         // Any point from 0.3 s to the end: a fifth of the kills during start-up (cache creation and
         // open, sign-in), the rest spread over the sync's phases.
-        const delay = Math.round(random() < 0.2 ? 300 + random() * Math.max(0, startupMs - 300) : startupMs + random() * Math.max(500, fullMs - startupMs));
-        const result = await syncKilledAfter(fast, delay);
-        steps.push(result.killed ? lastStep(result.stderr) : 'finished');
-        if (!result.killed) expect(result.code, result.stderr).toBe(0);
+        let delay = Math.round(random() < 0.2 ? 300 + random() * Math.max(0, startupMs - 300) : startupMs + random() * Math.max(500, fullMs - startupMs));
+        // A child that finished before its kill (the machine ran faster than at calibration) is
+        // started again with half the delay, so every run really is killed.
+        for (let attempt = 0; attempt < 4; attempt++, delay = Math.round(delay / 2)) {
+          const result = await syncKilledAfter(fast, delay);
+          steps.push(result.killed ? lastStep(result.stderr) : 'finished');
+          if (result.killed) break;
+          expect(result.code, result.stderr).toBe(0);
+        }
       }
       // The resume: in this process (syncTenant, as the app runs it) or by the CLI, alternately.
       if (run % 2 === 0) await resume(fast);
@@ -201,12 +206,13 @@ describe.skipIf(!keyringReady || nearMidnight)(`kill -9 at random points (seed $
       }
       const sums = await cached(fast);
       if (process.env.OUTPOST_KILL_VERBOSE) console.log(`run ${run}: ${Date.now() - t0} ms`);
-      expect(sums, `run ${run} (seed ${SEED}; kills landed after: ${steps.slice(-kills).join(', ')})`).toEqual(fast.truth);
+      expect(sums, `run ${run} (seed ${SEED}; kills landed after: ${steps.slice(-kills * 2).join(', ')})`).toEqual(fast.truth);
     }
     // The kills spread over the sync: before hunting, and within it.
     console.log(`kill points (last finished step): ${steps.join(', ')}`);
     expect(steps.filter((step) => step.startsWith('hunting')).length).toBeGreaterThan(0);
     expect(steps.filter((step) => !step.startsWith('hunting') && step !== 'finished').length).toBeGreaterThan(0);
+    expect(steps.filter((step) => step !== 'finished').length).toBeGreaterThanOrEqual(RUNS);
   }, 600_000);
 
   it('with the documented rate limits (100/min entity, 45/min hunting): killed mid-sync, resumed, exact', async () => {
