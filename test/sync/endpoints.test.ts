@@ -86,7 +86,7 @@ describe('the sync refuses endpoints it must not talk to', () => {
   // Known bug (main/services/tenant/sign-in.ts, signInError): MSAL wraps the TLS refusal, and the
   // mapping turns it into SIGN_IN_REQUIRED "try again" (or NETWORK), hiding the cause from the
   // analyst. Marked as failing so it flips, and is noticed, once the sign-in names the certificate.
-  it.fails('sign-in against an untrusted certificate says CERTIFICATE_UNTRUSTED (today: SIGN_IN_REQUIRED)', async () => {
+  it('sign-in against an untrusted certificate says CERTIFICATE_UNTRUSTED', async () => {
     const connection = connectTenant(profileFor(emulator, { caPem: undefined }), memoryKeychain());
     try {
       await expect(connection.signIn.signInWithDeviceCode(() => undefined)).rejects.toMatchObject({ code: 'CERTIFICATE_UNTRUSTED' });

@@ -43,6 +43,8 @@ export class TenantSignIn {
   private publicApp: PublicClientApplication | null = null;
   private appOnly: ConfidentialClientApplication | null = null;
   private account: AccountInfo | null = null;
+  /** The last HTTPS failure under MSAL (untrusted certificate, no network), reported as itself. */
+  private transportError: OutpostError | null = null;
 
   constructor(
     private readonly profile: TenantProfile,
@@ -61,7 +63,9 @@ export class TenantSignIn {
       auth: { clientId, authority: this.endpoints.authority, knownAuthorities: [authorityHost] },
       cache: plugin ? { cachePlugin: plugin } : {},
       system: {
-        networkClient: msalNetwork(this.http),
+        networkClient: msalNetwork(this.http, (error) => {
+          if (error instanceof OutpostError) this.transportError = error;
+        }),
         // MSAL's logs may carry account names: keep them out of every log.
         loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined },
       },
@@ -113,7 +117,7 @@ export class TenantSignIn {
     };
     signal?.addEventListener('abort', () => (request.cancel = true), { once: true });
     this.stored = { method: 'device-code', cache: '' };
-    const result = await app.acquireTokenByDeviceCode(request).catch((error: unknown) => Promise.reject(signInError(error)));
+    const result = await app.acquireTokenByDeviceCode(request).catch((error: unknown) => Promise.reject(this.failure(error)));
     this.remember(result);
   }
 
@@ -127,7 +131,7 @@ export class TenantSignIn {
         successTemplate: '<h1>Signed in to Outpost.</h1><p>You can close this tab.</p>',
         errorTemplate: '<h1>Sign-in failed.</h1><p>Return to Outpost to try again.</p>',
       })
-      .catch((error: unknown) => Promise.reject(signInError(error)));
+      .catch((error: unknown) => Promise.reject(this.failure(error)));
     this.remember(result);
   }
 
@@ -152,7 +156,7 @@ export class TenantSignIn {
     if (!this.account) throw new OutpostError('SIGN_IN_REQUIRED', `The sign-in to tenant ${this.profile.name} has ended; sign in again.`);
     const result = await app
       .acquireTokenSilent({ account: this.account, scopes: this.scopes, forceRefresh })
-      .catch((error: unknown) => Promise.reject(signInError(error, true)));
+      .catch((error: unknown) => Promise.reject(this.failure(error, true)));
     return result.accessToken;
   }
 
@@ -167,7 +171,7 @@ export class TenantSignIn {
     }
     const result = await this.appOnly
       .acquireTokenByClientCredential({ scopes: this.scopes, skipCache: forceRefresh })
-      .catch((error: unknown) => Promise.reject(signInError(error)));
+      .catch((error: unknown) => Promise.reject(this.failure(error)));
     if (!result) throw new OutpostError('SIGN_IN_REQUIRED', 'The tenant issued no token for the app registration.');
     return result.accessToken;
   }
@@ -182,6 +186,13 @@ export class TenantSignIn {
     this.publicApp = null;
     this.appOnly = null;
     await this.keychain.delete(tokenAccount(this.profile.name));
+  }
+
+  private failure(error: unknown, silent = false): OutpostError {
+    const transport = this.transportError;
+    this.transportError = null;
+    if (transport && ['CERTIFICATE_UNTRUSTED', 'INSECURE_ENDPOINT', 'NETWORK'].includes(transport.code)) return transport;
+    return signInError(error, silent);
   }
 
   private remember(result: AuthenticationResult | null): void {
