@@ -11,6 +11,13 @@ import { JSONParser } from '@streamparser/json';
  */
 export async function* huntingRows(body: Readable, batchSize = 1000): AsyncGenerator<Array<Record<string, unknown>>> {
   const parser = new JSONParser({ paths: ['$.Results.*'], keepStack: false });
+  // Real DeviceInfo ReportIds have 18 digits, past a double's exact range, and ReportId is
+  // part of an event's key: an integer a number cannot hold stays the digits it was
+  // (SQLite's INTEGER column stores the text exactly). The library documents this override.
+  (parser as unknown as { tokenizer: { parseNumber(text: string): number | string } }).tokenizer.parseNumber = (text) => {
+    const value = Number(text);
+    return Number.isSafeInteger(value) || !/^-?\d+$/.test(text) ? value : text;
+  };
   let batch: Array<Record<string, unknown>> = [];
   let failure: unknown = null;
   let complete = false;
