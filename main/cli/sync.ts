@@ -11,15 +11,10 @@ import type { DeviceCodePrompt, SignInMethod } from '../services/tenant/sign-in'
 import type { SyncProgress } from '../services/sync/progress';
 import { syncTenant } from '../services/operations/sync-tenant';
 import { openTenant } from '../services/operations/open-tenant';
+import { tenantCacheStatus } from '../services/operations/tenant-status';
 import { cliContext, list, profileNamed, type CliContext } from './context';
 import { startDemoTenant, type DemoTenant } from './demo';
 import { openSystemBrowser } from './system-browser';
-
-/** The data tables `status` counts: what a sync brings, not the bookkeeping around it. */
-const reportedTables = [
-  'machines', 'device_groups', 'logon_users', 'alerts', 'evidence', 'files', 'device_info', 'process_events',
-  'file_events', 'registry_events', 'network_events', 'logon_events', 'ip_addresses', 'domains', 'urls',
-];
 
 /** A profile ready to connect: the demo one gets its emulator for as long as the command runs. */
 async function reachable(context: CliContext, name: string): Promise<{ profile: TenantProfile; demo: DemoTenant | null }> {
@@ -178,20 +173,12 @@ export function registerSyncCommands(program: Command): void {
       const profile = await profileNamed(context, options.tenant);
       const { cache, state } = await openTenant({ home: context.home, keychain: context.keychain, profile });
       try {
-        const info = await cache.info();
-        const scope = (await cache.query('scope')) as { scope: unknown } | null;
-        const checkpoints = (await cache.query('checkpoints')) as Array<{ stream: string; updated_at: string }>;
-        const lastSync: Record<string, string> = {};
-        for (const checkpoint of checkpoints) {
-          const phase = checkpoint.stream.split(':')[0] === 'hunt' ? checkpoint.stream.slice(5) : checkpoint.stream.split(':')[0]!;
-          if (!lastSync[phase] || lastSync[phase]! < checkpoint.updated_at) lastSync[phase] = checkpoint.updated_at;
-        }
-        const rowCounts = Object.fromEntries(reportedTables.map((table) => [table, info.rowCounts[table] ?? 0]));
+        const { region, scope, lastSync, rowCounts } = await tenantCacheStatus(cache);
         const status = {
           tenant: profile.name,
           tenantId: profile.tenantId,
-          region: info.region,
-          scope: scope?.scope ?? null,
+          region,
+          scope,
           lastSync,
           policy: state.policy,
           lifecycle: state.lifecycle,

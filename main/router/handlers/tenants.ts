@@ -3,6 +3,7 @@ import { OutpostError, type ResponseOf } from '../../../contract';
 import type { AppContext } from '../../app-context';
 import { exportAuditJsonl, recordAudit, verifyAudit } from '../../services/audit/audit';
 import { cachePaths } from '../../services/cache';
+import { reportedTables, tenantCacheStatus } from '../../services/operations/tenant-status';
 import { wipeTenant } from '../../services/operations/wipe-tenant';
 import { policyState, type PolicyState } from '../../services/policy/guard';
 import { effectivePolicy } from '../../services/policy/policy';
@@ -12,12 +13,6 @@ import type { Handlers } from '../router';
 
 type TenantHandlers = Pick<Handlers, (typeof tenantRequestNames)[number]>;
 type Lifecycle = ResponseOf<'sync.status'>['lifecycle'];
-
-/** Data tables shown in status: what a sync brings, not the bookkeeping around it. */
-const reportedTables = [
-  'machines', 'device_groups', 'logon_users', 'alerts', 'evidence', 'files', 'device_info', 'process_events',
-  'file_events', 'registry_events', 'network_events', 'logon_events', 'ip_addresses', 'domains', 'urls',
-];
 
 function lifecycleData(state: PolicyState): Lifecycle {
   const lifecycle = state.lifecycle;
@@ -76,22 +71,15 @@ export function tenantHandlers(context: AppContext): TenantHandlers {
       const profile = await workspace.profile(tenant);
       const cache = hasCache(profile) ? await openCache(tenant) : null;
       const state = cache ? await policyState(cache, profile) : null;
-      const info = cache ? await cache.info() : null;
-      const stored = cache ? ((await cache.query('scope')) as { scope: ResponseOf<'sync.status'>['scope'] } | null) : null;
-      const checkpoints = cache ? ((await cache.query('checkpoints')) as Array<{ stream: string; updated_at: string }>) : [];
-      const lastSync: Record<string, string> = {};
-      for (const checkpoint of checkpoints) {
-        const phase = checkpoint.stream.startsWith('hunt:') ? checkpoint.stream.slice(5) : checkpoint.stream.split(':')[0]!;
-        if (!lastSync[phase] || lastSync[phase]! < checkpoint.updated_at) lastSync[phase] = checkpoint.updated_at;
-      }
+      const status = cache ? await tenantCacheStatus(cache) : null;
       const policy = state?.policy ?? effectivePolicy(null, profile.policy);
       return {
         tenant,
         running: syncs.isRunning(tenant),
         progress: syncs.progress(tenant),
-        scope: stored?.scope ?? null,
-        lastSync,
-        rowCounts: Object.fromEntries(reportedTables.map((table) => [table, info?.rowCounts[table] ?? 0])),
+        scope: (status?.scope ?? null) as ResponseOf<'sync.status'>['scope'],
+        lastSync: status?.lastSync ?? {},
+        rowCounts: status?.rowCounts ?? Object.fromEntries(reportedTables.map((table) => [table, 0])),
         policy,
         lifecycle: state ? lifecycleData(state) : { state: 'open', reason: null, banner: null, daysLeft: null },
         lastError: syncs.lastError(tenant),
