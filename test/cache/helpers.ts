@@ -106,22 +106,46 @@ export function spawnChild(script: string, args: string[], env: Record<string, s
   });
 }
 
-/** Resolves with the first stdout line that matches, or rejects if the child exits first. */
+/** Everything a child printed so far, kept per child so no line is lost between two waits. */
+const received = new WeakMap<ChildProcess, { lines: string[]; partial: string; stderr: string; waiters: Set<() => void> }>();
+
+function output(child: ChildProcess) {
+  let log = received.get(child);
+  if (!log) {
+    const created = { lines: [] as string[], partial: '', stderr: '', waiters: new Set<() => void>() };
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const parts = (created.partial + chunk.toString()).split('\n');
+      created.partial = parts.pop() ?? '';
+      created.lines.push(...parts);
+      for (const wake of created.waiters) wake();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (created.stderr += chunk.toString()));
+    received.set(child, created);
+    log = created;
+  }
+  return log;
+}
+
+/**
+ * Resolves with the first stdout line after those already matched by earlier waits that
+ * matches, or rejects if the child exits first. Two lines arriving in one chunk are both seen.
+ */
 export function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
+  const log = output(child);
   return new Promise((resolve, reject) => {
-    let buffered = '';
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const onData = (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const line = buffered.split('\n').find((candidate) => pattern.test(candidate));
-      if (line !== undefined) {
-        child.stdout?.off('data', onData);
-        resolve(line);
-      }
+    const check = () => {
+      const index = log.lines.findIndex((candidate) => pattern.test(candidate));
+      if (index < 0) return;
+      const [line] = log.lines.splice(0, index + 1).slice(-1);
+      log.waiters.delete(check);
+      resolve(line!);
     };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code, signal) => reject(new Error(`child exited (${code ?? signal}) before printing ${pattern}: ${stderr}`)));
+    log.waiters.add(check);
+    check();
+    child.once('exit', (code, signal) => {
+      log.waiters.delete(check);
+      reject(new Error(`child exited (${code ?? signal}) before printing ${pattern}: ${log.stderr}`));
+    });
   });
 }
 
