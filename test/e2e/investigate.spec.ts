@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -318,4 +318,24 @@ test('tags and notes survive a restart; the HTML export opens offline; the pseud
   const exports = audit.value.filter((entry) => entry.action === 'export');
   expect(exports.length).toBeGreaterThanOrEqual(2);
   expect(exports.some((entry) => JSON.stringify(entry.detail).includes('"pseudonymized":true'))).toBe(true);
+});
+
+test('settings: the audit log view verifies its chain, and the wipe needs the tenant name typed, then erases the cache', async ({ page }) => {
+  await open(page, '/settings');
+  await expect(title(page)).toHaveText('Settings');
+  await expect(page.getByTestId('audit-log').locator('tbody tr').first()).toBeVisible();
+  await page.getByTestId('audit-verify').click();
+  await expect(page.getByTestId('audit-verdict')).toContainText('Intact');
+  await shot(page, 'settings-audit');
+
+  const wipe = page.getByTestId('wipe');
+  await expect(wipe).toBeDisabled();
+  await page.getByTestId('wipe-confirm').fill('dem');
+  await expect(wipe).toBeDisabled();
+  await page.getByTestId('wipe-confirm').fill('demo');
+  await wipe.click();
+  await expect(page.getByText(/Wiped: \d+ bytes removed; a receipt was kept/)).toBeVisible();
+  const caches = path.join(home, 'caches');
+  expect(readdirSync(caches).flatMap((folder) => readdirSync(path.join(caches, folder)))).toEqual([]);
+  expect(readdirSync(path.join(home, 'receipts')).some((name) => name.startsWith('wipe-receipt'))).toBe(true);
 });
