@@ -131,7 +131,11 @@ function groupKey(row: HuntingRow, by: readonly string[]): string {
   return by.length === 1 ? String(row[by[0]!]) : JSON.stringify(by.map((c) => row[c] ?? null));
 }
 
-function* summarize(input: Iterable<Chunk>, by: readonly string[], countName: string): Iterable<Chunk> {
+/**
+ * One row per group with its count. `weight` says how many rows a row stands for: 1, or a
+ * pre-counted machine-day's `__count` (see summarizeCounted).
+ */
+function countGroups(input: Iterable<Chunk>, by: readonly string[], countName: string, weight: (row: HuntingRow) => number): Chunk[] {
   const groups = new Map<string, HuntingRow>();
   for (const chunk of input) {
     for (const row of chunk.rows) {
@@ -143,10 +147,14 @@ function* summarize(input: Iterable<Chunk>, by: readonly string[], countName: st
         g[countName] = 0;
         groups.set(key, g);
       }
-      g[countName] = Number(g[countName]) + 1;
+      g[countName] = Number(g[countName]) + weight(row);
     }
   }
-  yield { day: -1, rows: [...groups.values()] };
+  return [{ day: -1, rows: [...groups.values()] }];
+}
+
+function summarize(input: Iterable<Chunk>, by: readonly string[], countName: string): Iterable<Chunk> {
+  return countGroups(input, by, countName, () => 1);
 }
 
 export function planQuery(query: Query, scope: HuntingScope): QueryPlan {
@@ -246,19 +254,5 @@ export function planQuery(query: Query, scope: HuntingScope): QueryPlan {
 
 /** Summarize where some rows stand for many (the pre-counted machine-days). */
 function summarizeCounted(input: Iterable<Chunk>, by: readonly string[], countName: string): Iterable<Chunk> {
-  const groups = new Map<string, HuntingRow>();
-  for (const chunk of input) {
-    for (const row of chunk.rows) {
-      const key = groupKey(row, by);
-      let g = groups.get(key);
-      if (!g) {
-        g = {};
-        for (const c of by) g[c] = row[c] ?? null;
-        g[countName] = 0;
-        groups.set(key, g);
-      }
-      g[countName] = Number(g[countName]) + (typeof row.__count === 'number' ? row.__count : 1);
-    }
-  }
-  return [{ day: -1, rows: [...groups.values()] }];
+  return countGroups(input, by, countName, (row) => (typeof row.__count === 'number' ? row.__count : 1));
 }
