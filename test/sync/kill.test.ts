@@ -124,8 +124,33 @@ function syncKilledAfter(l: Lane, delayMs: number): Promise<{ killed: boolean; s
   });
 }
 
+/**
+ * A kill that lands after the tenant rotated the refresh token and before the keychain holds its
+ * successor leaves no valid refresh token (the emulator, like a strict tenant, refuses a used
+ * one). Outpost must then ask for a clean sign-in, with the cache intact: the test signs in
+ * again (as the analyst would) and the resume must still end exact.
+ */
+const SIGN_IN_AGAIN = /SIGN_IN_REQUIRED|no longer accepts this sign-in/;
+let signInsAgain = 0;
+
+async function signInAgain(l: Lane): Promise<void> {
+  signInsAgain++;
+  const login = await outpost(l.home, 'login', '--tenant', l.name);
+  expect(login.status, login.stderr).toBe(0);
+}
+
 /** The resume: the same operation the CLI runs (syncTenant), in this process, against the same home and keychain. */
 async function resume(l: Lane): Promise<void> {
+  try {
+    await resumeOnce(l);
+  } catch (error) {
+    if (!SIGN_IN_AGAIN.test(String((error as { code?: string }).code ?? error))) throw error;
+    await signInAgain(l);
+    await resumeOnce(l);
+  }
+}
+
+async function resumeOnce(l: Lane): Promise<void> {
   const keychain = osKeychain();
   const profile = await getProfile(l.home, l.name);
   const connection = connectTenant(profile, keychain);
@@ -192,7 +217,11 @@ describe.skipIf(!keyringReady || nearMidnight)(`kill -9 at random points (seed $
         // A child that finished before its kill (the machine ran faster than at calibration) is
         // started again with half the delay, so every run really is killed.
         for (let attempt = 0; attempt < 4; attempt++, delay = Math.round(delay / 2)) {
-          const result = await syncKilledAfter(fast, delay);
+          let result = await syncKilledAfter(fast, delay);
+          if (!result.killed && result.code !== 0 && SIGN_IN_AGAIN.test(result.stderr)) {
+            await signInAgain(fast);
+            result = await syncKilledAfter(fast, delay);
+          }
           steps.push(result.killed ? lastStep(result.stderr) : 'finished');
           if (result.killed) break;
           expect(result.code, result.stderr).toBe(0);
@@ -201,7 +230,11 @@ describe.skipIf(!keyringReady || nearMidnight)(`kill -9 at random points (seed $
       // The resume: in this process (syncTenant, as the app runs it) or by the CLI, alternately.
       if (run % 2 === 0) await resume(fast);
       else {
-        const finished = await syncKilledAfter(fast, 600_000);
+        let finished = await syncKilledAfter(fast, 600_000);
+        if (finished.code !== 0 && SIGN_IN_AGAIN.test(finished.stderr)) {
+          await signInAgain(fast);
+          finished = await syncKilledAfter(fast, 600_000);
+        }
         expect(finished.code, finished.stderr).toBe(0);
       }
       const sums = await cached(fast);
@@ -209,7 +242,9 @@ describe.skipIf(!keyringReady || nearMidnight)(`kill -9 at random points (seed $
       expect(sums, `run ${run} (seed ${SEED}; kills landed after: ${steps.slice(-kills * 2).join(', ')})`).toEqual(fast.truth);
     }
     // The kills spread over the sync: before hunting, and within it.
-    console.log(`kill points (last finished step): ${steps.join(', ')}`);
+    console.log(`kill points (last finished step): ${steps.join(', ')}; signed in again ${signInsAgain} times`);
+    // Losing the refresh token needs a kill inside one token round trip: rare, never the rule.
+    expect(signInsAgain).toBeLessThanOrEqual(Math.ceil(RUNS / 4));
     expect(steps.filter((step) => step.startsWith('hunting')).length).toBeGreaterThan(0);
     expect(steps.filter((step) => !step.startsWith('hunting') && step !== 'finished').length).toBeGreaterThan(0);
     expect(steps.filter((step) => step !== 'finished').length).toBeGreaterThanOrEqual(RUNS);
