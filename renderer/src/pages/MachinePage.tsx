@@ -53,11 +53,14 @@ const timelineColumns = (select: (row: Row) => void): Column<Row>[] => [
 function Timeline({ tenant, deviceId, query }: { tenant: string; deviceId: string; query: URLSearchParams }) {
   const navigate = useNavigation((s) => s.navigate);
   const filter = useMemo(() => timelineFilterFromQuery(query), [query]);
-  const histogram = useRequest('investigate.histogram', { tenant, deviceId, filter, buckets: 120 });
   const paged = usePaged<Row, TimelineCursorData>(JSON.stringify({ tenant, deviceId, filter }), async (after) => {
     const page = await call('investigate.timeline', { tenant, deviceId, filter, after, limit: 200 });
     return { rows: page.rows, next: page.next };
   });
+  // The chart counts every event of the machine (tens of milliseconds on a busy one): asked for
+  // once the first rows are in, so it never holds a reader the timeline's first page waits for.
+  const firstPageIn = paged.rows.length > 0 || !paged.hasMore || paged.error !== null;
+  const histogram = useRequest('investigate.histogram', firstPageIn ? { tenant, deviceId, filter, buckets: 120 } : null);
   const update = (change: Record<string, string | null>) => {
     const next = new URLSearchParams(query);
     for (const [name, value] of Object.entries(change)) {
