@@ -13,6 +13,7 @@ import type {
 } from '../../../contract/schemas/investigate';
 import { normalizeTime, searchKinds } from './columns';
 import type { Db } from './engine';
+import { accountMachines, connections, fileMachines } from './queries-pivots';
 import { searchHitKey } from './search';
 
 /*
@@ -318,10 +319,6 @@ function accountMatch(alias = ''): string {
   return `${a}account_name = @name COLLATE NOCASE AND (@domain IS NULL OR ${a}account_domain = @domain COLLATE NOCASE)`;
 }
 
-const connectionGroup = `SELECT n.device_id, max(n.device_name) AS device_name, m.computer_dns_name, n.initiating_process_file_name, n.initiating_process_sha1,
-  n.initiating_process_id, n.initiating_process_creation_time, n.initiating_process_command_line, count(*) AS connections,
-  min(n.timestamp) AS first_seen, max(n.timestamp) AS last_seen, group_concat(DISTINCT n.remote_port) AS remote_ports`;
-const connectionGroupBy = 'GROUP BY n.device_id, n.initiating_process_id, n.initiating_process_creation_time, n.initiating_process_file_name, n.initiating_process_sha1 ORDER BY last_seen DESC';
 const alertJoin = `SELECT DISTINCT a.${alertListColumns.replaceAll(/,\s*/g, ', a.')} FROM evidence e JOIN alerts a ON a.id = e.alert_id`;
 
 const lists: Record<ListName, (db: Db, key: string, page: { limit: number; offset: number }) => { rows: Row[]; hasMore: boolean }> = {
@@ -330,12 +327,7 @@ const lists: Record<ListName, (db: Db, key: string, page: { limit: number; offse
       FROM machines ${key ? "WHERE computer_dns_name LIKE @prefix ESCAPE '\\'" : ''} ORDER BY computer_dns_name COLLATE NOCASE`, { prefix: `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%` }, page),
   machineAlerts: (db, key, page) => paged(db, `SELECT ${alertListColumns} FROM alerts WHERE machine_id = @key ORDER BY alert_creation_time DESC`, { key }, page),
   machineLogonUsers: (db, key, page) => paged(db, 'SELECT * FROM logon_users WHERE machine_id = @key ORDER BY last_seen DESC', { key }, page),
-  fileMachines: (db, key, page) =>
-    paged(db, `SELECT s.device_id, m.computer_dns_name, max(s.device_name) AS device_name, m.rbac_group_name, count(*) AS events,
-        min(s.timestamp) AS first_seen, max(s.timestamp) AS last_seen
-      FROM (SELECT device_id, device_name, timestamp FROM process_events WHERE sha1 = @key
-            UNION ALL SELECT device_id, device_name, timestamp FROM file_events WHERE sha1 = @key) s
-      LEFT JOIN machines m ON m.id = s.device_id GROUP BY s.device_id ORDER BY first_seen`, { key }, page),
+  fileMachines: (db, key, page) => fileMachines(db, key, page),
   fileAlerts: (db, key, page) => paged(db, `${alertJoin} WHERE e.sha1 = @key ORDER BY a.alert_creation_time DESC`, { key }, page),
   fileProcesses: (db, key, page) =>
     paged(db, `SELECT device_id, device_name, timestamp, report_id, action_type, file_name, folder_path, process_id, process_creation_time, process_command_line,
@@ -343,28 +335,20 @@ const lists: Record<ListName, (db: Db, key: string, page: { limit: number; offse
   fileEvents: (db, key, page) =>
     paged(db, `SELECT device_id, device_name, timestamp, report_id, action_type, file_name, folder_path, file_origin_url, file_origin_ip,
       initiating_process_file_name, initiating_process_id, initiating_process_creation_time FROM file_events WHERE sha1 = @key ORDER BY timestamp DESC`, { key }, page),
-  ipConnections: (db, key, page) => paged(db, `${connectionGroup} FROM network_events n LEFT JOIN machines m ON m.id = n.device_id WHERE n.remote_ip = @key ${connectionGroupBy}`, { key }, page),
+  ipConnections: (db, key, page) => connections(db, 'remote_ip', key, page),
   ipAlerts: (db, key, page) => paged(db, `${alertJoin} WHERE e.ip_address = @key ORDER BY a.alert_creation_time DESC`, { key }, page),
   ipMachines: (db, key, page) =>
     paged(db, `SELECT id, computer_dns_name, rbac_group_name, last_ip_address, last_external_ip_address FROM machines WHERE last_ip_address = @key
       UNION SELECT id, computer_dns_name, rbac_group_name, last_ip_address, last_external_ip_address FROM machines WHERE last_external_ip_address = @key
       UNION SELECT m.id, m.computer_dns_name, m.rbac_group_name, m.last_ip_address, m.last_external_ip_address FROM machine_ip_addresses i JOIN machines m ON m.id = i.machine_id WHERE i.ip_address = @key
       ORDER BY 2`, { key }, page),
-  urlConnections: (db, key, page) => paged(db, `${connectionGroup} FROM network_events n LEFT JOIN machines m ON m.id = n.device_id WHERE n.remote_url = @key ${connectionGroupBy}`, { key }, page),
+  urlConnections: (db, key, page) => connections(db, 'remote_url', key, page),
   urlAlerts: (db, key, page) => paged(db, `${alertJoin} WHERE e.url = @key ORDER BY a.alert_creation_time DESC`, { key }, page),
-  domainConnections: (db, key, page) => paged(db, `${connectionGroup} FROM network_events n LEFT JOIN machines m ON m.id = n.device_id WHERE n.remote_domain = @key ${connectionGroupBy}`, { key: key.toLowerCase() }, page),
+  domainConnections: (db, key, page) => connections(db, 'remote_domain', key.toLowerCase(), page),
   domainUrls: (db, key, page) => paged(db, 'SELECT url, first_seen, last_seen FROM urls WHERE domain = @key ORDER BY url', { key: key.toLowerCase() }, page),
   domainAlerts: (db, key, page) =>
     paged(db, `${alertJoin} WHERE e.url = @key OR e.url IN (SELECT url FROM urls WHERE domain = @key) ORDER BY a.alert_creation_time DESC`, { key: key.toLowerCase() }, page),
-  accountMachines: (db, key, page) => {
-    const account = parseAccountKey(key);
-    return paged(db, `SELECT s.device_id, m.computer_dns_name, m.rbac_group_name, min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen,
-        group_concat(DISTINCT s.source) AS seen_in, sum(s.n) AS events
-      FROM (SELECT machine_id AS device_id, first_seen, last_seen, 'logged-on users' AS source, 0 AS n FROM logon_users WHERE ${accountMatch()}
-            UNION ALL SELECT device_id, min(timestamp), max(timestamp), 'logons', count(*) FROM logon_events WHERE ${accountMatch()} GROUP BY device_id
-            UNION ALL SELECT device_id, min(timestamp), max(timestamp), 'processes', count(*) FROM process_events WHERE ${accountMatch()} GROUP BY device_id) s
-      LEFT JOIN machines m ON m.id = s.device_id GROUP BY s.device_id ORDER BY last_seen DESC`, account, page);
-  },
+  accountMachines: (db, key, page) => accountMachines(db, parseAccountKey(key), page),
   accountProcesses: (db, key, page) =>
     paged(db, `SELECT device_id, device_name, timestamp, report_id, file_name, sha1, process_id, process_creation_time, process_command_line, initiating_process_file_name
       FROM process_events WHERE ${accountMatch()} ORDER BY timestamp DESC`, parseAccountKey(key), page),
