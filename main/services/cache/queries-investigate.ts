@@ -609,8 +609,11 @@ export const investigateQueries = {
   },
   /**
    * Newest first over all five event tables, keyset-paged on (timestamp, kind, report_id):
-   * each table contributes at most `limit` rows after the cursor, read backwards along its
-   * key index, and the merge keeps the first `limit`.
+   * each table contributes at most `limit` keys after the cursor, read backwards along its
+   * key index (without the rows when only time filters apply), the merge keeps the first
+   * `limit`, and only those rows are read: 200 row reads for a page instead of 1,000, each
+   * likely on its own page of the table, since a machine's events are interleaved with the
+   * other machines' of the same sync answer.
    */
   invTimeline(db: Db, p: { deviceId: string; filter?: TimelineFilterData; after?: TimelineCursorData | null; limit?: number }) {
     const limit = Math.max(1, Math.min(Number(p.limit ?? 200) || 200, 1000));
@@ -621,7 +624,8 @@ export const investigateQueries = {
       params.afterRid = after.reportId;
     }
     const afterRank = after ? timelineTables[after.kind].rank : 0;
-    const parts = timelineKinds(p.filter).map((kind) => {
+    const kinds = timelineKinds(p.filter);
+    const keys = kinds.map((kind) => {
       const spec = timelineTables[kind];
       let where = timelineWhere(kind, p.filter, params);
       if (after) {
@@ -629,12 +633,17 @@ export const investigateQueries = {
         else if (spec.rank === afterRank) where += ' AND (timestamp < @afterTs OR (timestamp = @afterTs AND report_id < @afterRid))';
         else where += ' AND timestamp < @afterTs';
       }
-      return `SELECT * FROM (SELECT '${kind}' AS kind, ${spec.rank} AS kind_rank, device_id, report_id, timestamp, action_type, ${spec.target} AS target, ${spec.detail} AS detail,
+      return `SELECT * FROM (SELECT ${spec.rank} AS k, rowid AS rid, timestamp AS ts, report_id AS rep FROM ${spec.table} WHERE ${where} ORDER BY timestamp DESC, report_id DESC LIMIT @limit)`;
+    });
+    const rowsOf = kinds.map((kind) => {
+      const spec = timelineTables[kind];
+      return `SELECT '${kind}' AS kind, ${spec.rank} AS kind_rank, device_id, report_id, timestamp, action_type, ${spec.target} AS target, ${spec.detail} AS detail,
           initiating_process_file_name, initiating_process_command_line, initiating_process_id, initiating_process_creation_time, initiating_process_sha1,
           initiating_process_account_name, ${spec.extra}
-        FROM ${spec.table} WHERE ${where} ORDER BY timestamp DESC, report_id DESC LIMIT @limit)`;
+        FROM page JOIN ${spec.table} ON ${spec.table}.rowid = page.rid WHERE page.k = ${spec.rank}`;
     });
-    const rows = db.prepare(`${parts.join(' UNION ALL ')} ORDER BY timestamp DESC, kind_rank DESC, report_id DESC LIMIT @limit`).all(params) as Row[];
+    const rows = db.prepare(`WITH page AS MATERIALIZED (${keys.join(' UNION ALL ')} ORDER BY ts DESC, k DESC, rep DESC LIMIT @limit)
+      ${rowsOf.join(' UNION ALL ')} ORDER BY timestamp DESC, kind_rank DESC, report_id DESC`).all(params) as Row[];
     const last = rows.length === limit ? rows[rows.length - 1] : undefined;
     const next: TimelineCursorData | null = last ? { timestamp: String(last.timestamp), kind: timelineKindByRank[Number(last.kind_rank)]!, reportId: Number(last.report_id) } : null;
     return { rows, next };
