@@ -162,25 +162,34 @@ function keyCopy(key: Uint8Array): Uint8Array {
   return copy;
 }
 
-/** Starts the writer (which creates or migrates the file) and then the readers. */
+/** Starts the writer (which creates or migrates the file) and the first reader; more readers on demand. */
 export async function startCacheClient(options: StartCacheOptions): Promise<CacheClient & { rekey(newKey: Uint8Array): Promise<void> }> {
   const base = { file: options.file, tenantId: options.tenantId, region: options.region, appVersion: appVersion(), maxPageCount: options.maxPageCount };
+  const wanted = Math.max(1, options.readers ?? 2);
+  /*
+   * Each thread start costs 100-250 ms on a loaded machine, and opening a cache is on the
+   * analyst's path: one reader starts with the writer, the others only once a query finds
+   * every reader busy. Until then this copy of the key waits here for them (zeroed when the
+   * last has started, on rekey and on close), as the threads' own copies do.
+   */
+  let spareKey = wanted > 1 && options.key ? keyCopy(options.key) : null;
+  const encrypted = options.key !== null;
+  const readerSetup = (key: Uint8Array | null): WorkerSetup => ({ ...base, role: 'reader', create: false, key });
   const readers: CacheThread[] = [];
   let writer: CacheThread | null = null;
   try {
-    const startReaders = () => Promise.allSettled(Array.from({ length: Math.max(1, options.readers ?? 2) },
-      () => CacheThread.start({ ...base, role: 'reader', create: false, key: options.key ? keyCopy(options.key) : null }, options.workerUrl)));
+    const startReader = () => CacheThread.start(readerSetup(options.key ? keyCopy(options.key) : null), options.workerUrl);
     const startWriter = CacheThread.start({ ...base, role: 'writer', create: options.create, key: options.key ? keyCopy(options.key) : null }, options.workerUrl);
     // A new file must exist (schema and owner written) before a reader opens it; an existing
-    // one opens in all threads at once: measured, open time went from three thread starts to about one.
-    const startedReaders = options.create ? startWriter.then(startReaders, () => []) : startReaders();
-    const [writerStart, readerStarts] = await Promise.all([startWriter.then((thread) => ({ thread }), (error: unknown) => ({ error })), startedReaders]);
-    for (const start of readerStarts) if (start.status === 'fulfilled') readers.push(start.value);
-    if ('error' in writerStart) throw writerStart.error;
-    writer = writerStart.thread;
-    const failed = readerStarts.find((start) => start.status === 'rejected');
-    if (failed) throw failed.reason;
+    // one opens in both threads at once: measured, open time went from three thread starts to about one.
+    const startedReader = options.create ? startWriter.then(startReader, () => Promise.reject(new Error('writer failed'))) : startReader();
+    const [writerStart, readerStart] = await Promise.allSettled([startWriter, startedReader]);
+    if (readerStart.status === 'fulfilled') readers.push(readerStart.value);
+    if (writerStart.status === 'rejected') throw writerStart.reason;
+    writer = writerStart.value;
+    if (readerStart.status === 'rejected') throw readerStart.reason;
   } catch (error) {
+    spareKey?.fill(0);
     await Promise.all([writer?.close(), ...readers.map((reader) => reader.close())]);
     throw error;
   } finally {
@@ -188,7 +197,30 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
   }
   const theWriter = writer;
   let closed = false;
-  const reader = () => readers.reduce((best, candidate) => (candidate.load < best.load ? candidate : best));
+  let growing: Promise<void> | null = null;
+  const dropSpareKey = () => {
+    spareKey?.fill(0);
+    spareKey = null;
+  };
+  const grow = () => {
+    if (growing || closed || readers.length >= wanted || (encrypted && !spareKey)) return;
+    const key = spareKey ? keyCopy(spareKey) : null;
+    growing = CacheThread.start(readerSetup(key), options.workerUrl).then(
+      async (thread) => {
+        if (closed || (encrypted && !spareKey)) await thread.close();
+        else readers.push(thread);
+      },
+      () => undefined, // the readers already open go on serving
+    ).finally(() => {
+      growing = null;
+      if (readers.length >= wanted) dropSpareKey();
+    });
+  };
+  const reader = () => {
+    const best = readers.reduce((least, candidate) => (candidate.load < least.load ? candidate : least));
+    if (best.load > 0) grow();
+    return best;
+  };
   const open = () => {
     if (closed) throw new OutpostError('CACHE_CLOSED', `The cache of tenant ${options.tenantId} is closed.`);
   };
@@ -238,6 +270,8 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
     async rekey(newKey) {
       open();
       // Readers hold WAL snapshots; the rekey needs the file to itself.
+      dropSpareKey();
+      await growing;
       await Promise.all(readers.splice(0).map((thread) => thread.close()));
       const copy = keyCopy(newKey);
       newKey.fill(0);
@@ -246,6 +280,8 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
     async close() {
       if (closed) return;
       closed = true;
+      dropSpareKey();
+      await growing;
       await Promise.all([theWriter.close(), ...readers.map((thread) => thread.close())]);
     },
   };
