@@ -263,7 +263,10 @@ test('tags and notes survive a restart; the HTML export opens offline; the pseud
     await expect(page.getByTestId('note').filter({ hasText: note })).toBeVisible();
   };
   await open(page, `/machines/${victim}`);
+  // The title is the device id until the machine's details are in; then its name.
+  await expect(page.getByLabel('Machine details')).toBeVisible();
   const hostName = (await title(page).textContent())!;
+  expect(hostName).not.toBe(victim);
   const shortHost = hostName.split('.')[0]!;
   await annotate(`/files/${sha1}`, 'malicious', `Cobalt Strike loader seen on ${shortHost} run by mchen`);
   await annotate(`/machines/${victim}`, 'patient-zero', `Isolate ${hostName}; jpatel and svc-backup touched it`);

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { RequestOf } from '../../../contract';
+import type { RequestOf, ResponseOf } from '../../../contract';
 import { timelineKinds, type TimelineCursorData, type TimelineKind } from '../../../contract/schemas/investigate';
 import { call, usePaged, useRequest } from '../api/call';
 import { accountCell, alertColumns, remoteCell } from '../components/columns';
@@ -152,16 +152,31 @@ function SelectedProcess({ tenant, deviceId, selected }: { tenant: string; devic
   );
 }
 
-/** A machine: details, its alerts, who logged on, its device timeline with an activity chart, and a process tree on demand. */
+/**
+ * A machine: details, its alerts, who logged on, its device timeline with an activity chart,
+ * and a process tree on demand. The timeline is asked for at once, beside the details, not
+ * after them: the first rows are what the analyst came for.
+ */
 export function MachinePage({ tenant, id, query }: { tenant: string; id: string; query: URLSearchParams }) {
   const { data, error, loading } = useRequest('investigate.machine', { tenant, id });
-  const navigate = useNavigation((s) => s.navigate);
-  if (error) return <ErrorNote error={error} />;
-  if (loading || !data) return <Loading what="the machine" />;
-  const m = data.machine;
   const selected = query.get('process');
+  const m = data?.machine;
   return (
-    <EntityFrame tenant={tenant} entity={{ type: 'machine', key: id }} title={text(m.computer_dns_name) || id} subtitle={`${text(m.os_platform)} ${text(m.version)} · ${text(m.rbac_group_name)}`}>
+    <EntityFrame tenant={tenant} entity={{ type: 'machine', key: id }} title={m ? text(m.computer_dns_name) || id : id} subtitle={m ? `${text(m.os_platform)} ${text(m.version)} · ${text(m.rbac_group_name)}` : undefined}>
+      {error ? <ErrorNote error={error} /> : data ? <MachineDetails tenant={tenant} id={id} data={data} /> : loading ? <Loading what="the machine" /> : <p className="muted">The cache has no record of this machine beyond its events.</p>}
+      {selected ? <SelectedProcess tenant={tenant} deviceId={id} selected={selected} /> : null}
+      <Timeline tenant={tenant} deviceId={id} query={query} />
+    </EntityFrame>
+  );
+}
+
+type MachineData = NonNullable<ResponseOf<'investigate.machine'>>;
+
+function MachineDetails({ tenant, id, data }: { tenant: string; id: string; data: MachineData }) {
+  const navigate = useNavigation((s) => s.navigate);
+  const m = data.machine;
+  return (
+    <>
       <Facts
         label="Machine details"
         items={[
@@ -201,9 +216,6 @@ export function MachinePage({ tenant, id, query }: { tenant: string; id: string;
           empty="No logged-on users in the cache."
         />
       </Section>
-      {selected ? <SelectedProcess tenant={tenant} deviceId={id} selected={selected} /> : null}
-      <Timeline tenant={tenant} deviceId={id} query={query} />
-    </EntityFrame>
+    </>
   );
 }
-
