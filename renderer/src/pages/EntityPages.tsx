@@ -23,17 +23,19 @@ function AlertsSection({ tenant, list, listKey, title = 'Alerts' }: { tenant: st
   );
 }
 
-/** A file by SHA-1: its profile, where it is in the cache, the processes that ran it and the writes that dropped it. */
+/**
+ * A file by SHA-1: its profile, where it is in the cache, the processes that ran it and the
+ * writes that dropped it. The lists are asked for beside the profile, whose prevalence counts
+ * every sighting, not after it.
+ */
 export function FilePage({ tenant, sha1 }: { tenant: string; sha1: string }) {
   const entity: EntityRefData = { type: 'file', key: sha1 };
   const { data, error } = useEntity(tenant, entity);
-  if (error) return <ErrorNote error={error} />;
-  if (!data) return <Loading what="the file" />;
-  const f = data.facts;
+  const f = data?.facts ?? {};
   return (
-    <EntityFrame tenant={tenant} entity={entity} title={data.label} subtitle={<code>{sha1}</code>}>
-      {!data.found ? <p className="muted">The cache has nothing on this file.</p> : null}
-      <Facts
+    <EntityFrame tenant={tenant} entity={entity} title={data?.label ?? sha1} subtitle={<code>{sha1}</code>}>
+      {error ? <ErrorNote error={error} /> : !data ? <Loading what="the file" /> : !data.found ? <p className="muted">The cache has nothing on this file.</p> : null}
+      {data ? <Facts
         label="File profile"
         items={[
           ['SHA-1', sha1],
@@ -54,7 +56,7 @@ export function FilePage({ tenant, sha1 }: { tenant: string; sha1: string }) {
           ['Last seen in the cache', f.cache_last_seen],
           ['Process starts', f.process_count],
         ]}
-      />
+      /> : null}
       <Section title="Machines" testId="file-machines">
         <PagedList tenant={tenant} list="fileMachines" listKey={sha1} label="Machines that have this file" columns={seenColumns} rowKey={(r) => String(r.device_id)} empty="No machine in the cache has it." />
       </Section>
