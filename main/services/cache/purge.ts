@@ -1,19 +1,21 @@
+import { huntingTables } from './columns';
 import type { Db } from './engine';
 
 /**
  * Removing what the tenant's retention no longer allows, by the time that fits each table:
  * events by their own time, alerts by their last update (evidence goes with them), pivots
- * and machines by when they were last seen. The search index follows through the delete
- * triggers. secure_delete zeroes the freed pages; the checkpoint then empties the WAL so no
- * old page survives there, and the incremental vacuum gives the pages back to the disk.
+ * and machines by when they were last seen. The search index follows (events' entries in
+ * one statement per table, the rest through the delete triggers). secure_delete zeroes the
+ * freed pages; the checkpoint then empties the WAL so no old page survives there, and the
+ * incremental vacuum gives the pages back to the disk.
  */
-const byTime: ReadonlyArray<[table: string, where: string]> = [
-  ['process_events', 'timestamp < @cutoff'],
-  ['file_events', 'timestamp < @cutoff'],
-  ['registry_events', 'timestamp < @cutoff'],
-  ['network_events', 'timestamp < @cutoff'],
-  ['logon_events', 'timestamp < @cutoff'],
-  ['device_info', 'timestamp < @cutoff'],
+const byTime: ReadonlyArray<[table: string, where: string, searchKind?: number]> = [
+  ['process_events', 'timestamp < @cutoff', huntingTables.processEvents.kind],
+  ['file_events', 'timestamp < @cutoff', huntingTables.fileEvents.kind],
+  ['registry_events', 'timestamp < @cutoff', huntingTables.registryEvents.kind],
+  ['network_events', 'timestamp < @cutoff', huntingTables.networkEvents.kind],
+  ['logon_events', 'timestamp < @cutoff', huntingTables.logonEvents.kind],
+  ['device_info', 'timestamp < @cutoff'], // nothing of it is searchable
   ['alerts', 'coalesce(last_update_time, alert_creation_time) < @cutoff'],
   ['logon_users', 'last_seen < @cutoff'],
   ['machines', 'last_seen < @cutoff'],
@@ -28,31 +30,51 @@ export interface PurgeSummary {
   freedPages: number;
 }
 
+/*
+ * A purge at a cutoff in time touches nearly every page: a hunting answer holds all the days
+ * of its machines, so old rows are spread through each table and index. With the writer's
+ * 128 MiB cache most pages were read (decrypted), spilled (encrypted) and read again within
+ * the transaction; 512 MiB, for the purge only, measured 38.3 -> 28.1 CPU-seconds together
+ * with the bulk search delete below (1M events, a third removed). SQLite hands the memory
+ * back when the size is set back.
+ */
+const purgeCacheKiB = 512 * 1024;
+
 export function purgeOlderThan(db: Db, cutoff: string): PurgeSummary {
   const removed: Record<string, number> = {};
-  db.transaction(() => {
-    for (const [table, where] of byTime) {
-      const { changes } = db.prepare(`DELETE FROM ${table} WHERE ${where}`).run({ cutoff });
-      if (changes > 0) removed[table] = changes;
-    }
-    // A file profile stays while anything kept still names its SHA-1.
-    const { changes } = db
-      .prepare(
-        `DELETE FROM files WHERE sha1 NOT IN (SELECT sha1 FROM evidence WHERE sha1 IS NOT NULL)
-           AND sha1 NOT IN (SELECT sha1 FROM process_events WHERE sha1 IS NOT NULL)
-           AND sha1 NOT IN (SELECT initiating_process_sha1 FROM process_events WHERE initiating_process_sha1 IS NOT NULL)
-           AND sha1 NOT IN (SELECT sha1 FROM file_events WHERE sha1 IS NOT NULL)`,
-      )
-      .run();
-    if (changes > 0) removed.files = changes;
-  }).immediate();
-  // The contentless search index keeps a deleted row's words in its segments until they are
-  // merged: rewrite them, so no purged command line or path survives in the index.
-  if (Object.keys(removed).length > 0) db.prepare("INSERT INTO search(search) VALUES ('optimize')").run();
-  const before = db.pragma('freelist_count', { simple: true }) as number;
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.pragma('incremental_vacuum');
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  const after = db.pragma('freelist_count', { simple: true }) as number;
-  return { cutoff, removed, freedPages: Math.max(0, before - after) };
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size=-${purgeCacheKiB}`);
+  try {
+    db.transaction(() => {
+      for (const [table, where, searchKind] of byTime) {
+        // The search entries of the rows first, in one statement: the same deletes the row
+        // trigger would make one sub-program at a time (it then finds nothing), measured
+        // about a fifth cheaper.
+        if (searchKind !== undefined) db.prepare(`DELETE FROM search WHERE rowid IN (SELECT rowid * 16 + ${searchKind} FROM ${table} WHERE ${where})`).run({ cutoff });
+        const { changes } = db.prepare(`DELETE FROM ${table} WHERE ${where}`).run({ cutoff });
+        if (changes > 0) removed[table] = changes;
+      }
+      // A file profile stays while anything kept still names its SHA-1.
+      const { changes } = db
+        .prepare(
+          `DELETE FROM files WHERE sha1 NOT IN (SELECT sha1 FROM evidence WHERE sha1 IS NOT NULL)
+             AND sha1 NOT IN (SELECT sha1 FROM process_events WHERE sha1 IS NOT NULL)
+             AND sha1 NOT IN (SELECT initiating_process_sha1 FROM process_events WHERE initiating_process_sha1 IS NOT NULL)
+             AND sha1 NOT IN (SELECT sha1 FROM file_events WHERE sha1 IS NOT NULL)`,
+        )
+        .run();
+      if (changes > 0) removed.files = changes;
+    }).immediate();
+    // The contentless search index keeps a deleted row's words in its segments until they are
+    // merged: rewrite them, so no purged command line or path survives in the index.
+    if (Object.keys(removed).length > 0) db.prepare("INSERT INTO search(search) VALUES ('optimize')").run();
+    const before = db.pragma('freelist_count', { simple: true }) as number;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('incremental_vacuum');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const after = db.pragma('freelist_count', { simple: true }) as number;
+    return { cutoff, removed, freedPages: Math.max(0, before - after) };
+  } finally {
+    db.pragma(`cache_size=${cacheSize}`);
+  }
 }
