@@ -172,13 +172,20 @@ export async function syncHuntingTable(ctx: PhaseContext, table: HuntingTable, m
     await ctx.api.hunt(query, {
       consume: async (batches) => {
         transaction = await ctx.cache.transaction();
+        // One append in flight: the writer thread inserts a batch while this thread parses the
+        // next, so a sync runs at the slower of the two, not at their sum. Appends stay in order
+        // (the writer takes its messages one by one); a failed one is seen at the next await.
+        let inFlight: Promise<void> | null = null;
         for await (const rows of batches) {
           stopIfCancelled(ctx.signal);
           received += rows.length;
-          await transaction.append({ [field]: rows as HuntingRow[] });
+          if (inFlight) await inFlight;
+          inFlight = transaction.append({ [field]: rows as HuntingRow[] });
+          inFlight.catch(() => undefined); // awaited above or below; not an unhandled rejection meanwhile
           ctx.progress.rowsWritten += rows.length;
           ctx.progress.advance(rows.length);
         }
+        if (inFlight) await inFlight;
         if (received >= 100_000) {
           throw new OutpostError('API_ERROR', `A ${table} query reached the API's 100,000-row cap; the tenant grew during the sync. Sync again.`);
         }
