@@ -1,6 +1,7 @@
 import { OutpostError } from '../../../contract';
 import { searchKinds, type SearchKind } from './columns';
 import type { Db } from './engine';
+import { withStatementCache } from './statement-cache';
 import { bundleQueries } from './queries-bundle';
 import { investigateQueries } from './queries-investigate';
 import { syncQueries } from './queries-sync';
@@ -189,5 +190,5 @@ export type QueryResult<N extends QueryName> = ReturnType<Queries[N]>;
 export function runQuery<N extends QueryName>(db: Db, name: N, params: QueryParams<N>): QueryResult<N> {
   const query = queries[name] as ((db: Db, params: unknown) => QueryResult<N>) | undefined;
   if (typeof query !== 'function' || !Object.hasOwn(queries, name)) throw new OutpostError('BAD_REQUEST', `There is no cache query named ${String(name)}.`);
-  return query(db, params ?? {});
+  return query(withStatementCache(db), params ?? {});
 }
