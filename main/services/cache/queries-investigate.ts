@@ -15,6 +15,7 @@ import { normalizeTime, searchKinds } from './columns';
 import type { Db } from './engine';
 import { accountMachines, connections, fileMachines } from './queries-pivots';
 import { searchHitKey } from './search';
+import { searchCandidates, searchWords } from './search-match';
 
 /*
  * The reads behind the investigation pages. Every list is paged in SQL (LIMIT/OFFSET, or a
@@ -375,14 +376,10 @@ const lists: Record<ListName, (db: Db, key: string, page: { limit: number; offse
 const looksLikeIp = (text: string) => /^(\d{1,3}\.){3}\d{1,3}$/.test(text) || (/^[0-9a-f:]+$/i.test(text) && text.includes(':') && text.length > 2);
 const looksLikeDomain = (text: string) => /^([a-z0-9-]+\.)+[a-z]{2,}$/i.test(text);
 
-/** FTS5 query: every word must match as a prefix, quoted so no word is syntax. */
-function ftsQuery(input: string): string {
-  return input.split(/\s+/).filter((word) => word !== '').map((word) => `"${word.replaceAll('"', '""')}"*`).join(' ');
-}
-
 type Hit = { group: string; label: string; detail: string | null; entity: EntityRefData };
 
-function hitFromSearch(db: Db, kind: string, key: Row, label: string | null): Hit | null {
+/** The entity a search hit names. Event rows are read by the hit's own rowid (one lookup, not a key seek). */
+function hitFromSearch(db: Db, kind: string, key: Row, label: string | null, rowid: number): Hit | null {
   const get = (sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as Row | undefined;
   switch (kind) {
     case 'machine':
@@ -400,23 +397,23 @@ function hitFromSearch(db: Db, kind: string, key: Row, label: string | null): Hi
       return { group: 'alert', label: label ?? 'evidence', detail: null, entity: { type: 'alert', key: String(key.alert_id) } };
     }
     case 'processEvent': {
-      const e = get('SELECT device_id, device_name, process_id, process_creation_time, file_name, process_command_line FROM process_events WHERE device_id = ? AND report_id = ? AND timestamp = ?', key.device_id, key.report_id, key.timestamp);
+      const e = get('SELECT device_id, device_name, process_id, process_creation_time, file_name, process_command_line FROM process_events WHERE rowid = ?', rowid);
       if (!e || num(e.process_id) === null || !str(e.process_creation_time)) return null;
       return { group: 'process', label: `${str(e.file_name) ?? 'process'} on ${str(e.device_name) ?? e.device_id}`, detail: str(e.process_command_line), entity: { type: 'process', key: processKey(String(e.device_id), Number(e.process_id), String(e.process_creation_time)) } };
     }
     case 'fileEvent': {
-      const e = get('SELECT sha1, file_name, folder_path FROM file_events WHERE device_id = ? AND report_id = ? AND timestamp = ?', key.device_id, key.report_id, key.timestamp);
+      const e = get('SELECT sha1, file_name, folder_path FROM file_events WHERE rowid = ?', rowid);
       if (!str(e?.sha1)) return null;
       return { group: 'file', label: str(e?.file_name) ?? String(e?.sha1), detail: String(e?.sha1), entity: { type: 'file', key: String(e?.sha1) } };
     }
     case 'networkEvent': {
-      const e = get('SELECT remote_ip, remote_url FROM network_events WHERE device_id = ? AND report_id = ? AND timestamp = ?', key.device_id, key.report_id, key.timestamp);
+      const e = get('SELECT remote_ip, remote_url FROM network_events WHERE rowid = ?', rowid);
       if (str(e?.remote_url)) return { group: urlOrDomain(String(e?.remote_url)).type, label: String(e?.remote_url), detail: str(e?.remote_ip), entity: urlOrDomain(String(e?.remote_url)) };
       if (str(e?.remote_ip)) return { group: 'ip', label: String(e?.remote_ip), detail: null, entity: { type: 'ip', key: String(e?.remote_ip) } };
       return null;
     }
     case 'logonEvent': {
-      const e = get('SELECT account_name, account_domain FROM logon_events WHERE device_id = ? AND report_id = ? AND timestamp = ?', key.device_id, key.report_id, key.timestamp);
+      const e = get('SELECT account_name, account_domain FROM logon_events WHERE rowid = ?', rowid);
       if (!str(e?.account_name)) return null;
       const entity: EntityRefData = { type: 'account', key: accountKey(String(e?.account_name), str(e?.account_domain)) };
       return { group: 'account', label: labelOf(db, entity), detail: null, entity };
@@ -782,15 +779,13 @@ export const investigateQueries = {
       const entity: EntityRefData = { type: 'account', key: accountKey(String(row.account_name), str(row.account_domain)) };
       push({ group: 'account', label: labelOf(db, entity), detail: null, entity });
     }
-    const match = ftsQuery(text);
-    if (match !== '') {
-      const rowids = db.prepare('SELECT rowid FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?').pluck().all(match, limit * 4) as number[];
-      for (const rowid of rowids) {
-        const kind = searchKinds[(rowid % 16) as keyof typeof searchKinds];
-        if (!kind) continue;
-        const found = searchHitKey(db, kind, Math.floor(rowid / 16));
-        if (found) push(hitFromSearch(db, kind, found.key, found.label));
-      }
+    const words = searchWords(db, text);
+    for (const rowid of words ? searchCandidates(db, words, limit * 4) : []) {
+      if (hits.length >= limit) break;
+      const kind = searchKinds[(rowid % 16) as keyof typeof searchKinds];
+      if (!kind) continue;
+      const found = searchHitKey(db, kind, Math.floor(rowid / 16));
+      if (found) push(hitFromSearch(db, kind, found.key, found.label, Math.floor(rowid / 16)));
     }
     // What the analyst typed exactly (a hash, an IP, a URL, a known domain) comes first, so Enter opens it.
     const exact = hits[0] && exactCount > 0 ? hits[0].group : null;
