@@ -20,44 +20,6 @@ describe('migration 0002: pivot indexes', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
-  it('counts events per account and file and machine: backfilled from version 1, then kept by every insert and delete', () => {
-    fixture = emptyEncryptedDb();
-    const db = fixture.db;
-    migrate(db, 't', 1);
-    const proc = db.prepare("INSERT INTO process_events (device_id, report_id, timestamp, sha1, account_name, account_domain) VALUES (?, ?, '2024-01-02T00:00:00.0000000Z', ?, ?, ?)");
-    const logon = db.prepare("INSERT INTO logon_events (device_id, report_id, timestamp, account_name, account_domain) VALUES (?, ?, '2024-01-02T00:00:00.0000000Z', ?, ?)");
-    const file = db.prepare("INSERT INTO file_events (device_id, report_id, timestamp, sha1) VALUES (?, ?, '2024-01-02T00:00:00.0000000Z', ?)");
-    const accounts = [['System', 'NT AUTHORITY'], ['system', 'nt authority'], ['alice', null], [null, null]] as const;
-    const add = (from: number, to: number) => {
-      for (let i = from; i < to; i++) {
-        const [name, domain] = accounts[i % accounts.length]!;
-        proc.run(`d${i % 3}`, i, i % 5 ? `sha${i % 2}` : null, name, domain);
-        logon.run(`d${i % 2}`, i, name, domain);
-        file.run(`d${i % 4}`, i, `sha${i % 3}`);
-      }
-    };
-    const expected = () => ({
-      accounts: db.prepare(`SELECT lower(account_name) AS name, lower(coalesce(account_domain, '')) AS domain, device_id, source, count(*) AS events FROM (
-          SELECT account_name, account_domain, device_id, 1 AS source FROM logon_events UNION ALL SELECT account_name, account_domain, device_id, 2 FROM process_events)
-        WHERE account_name IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`).all(),
-      files: db.prepare(`SELECT sha1, device_id, source, count(*) AS events FROM (SELECT sha1, device_id, 1 AS source FROM process_events UNION ALL SELECT sha1, device_id, 2 FROM file_events)
-        WHERE sha1 IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`).all(),
-    });
-    const kept = () => ({
-      accounts: db.prepare(`SELECT lower(account_name) AS name, lower(account_domain) AS domain, device_id, source, events FROM account_device_counts WHERE events > 0
-        ORDER BY 1, 2, 3, 4`).all(),
-      files: db.prepare('SELECT sha1, device_id, source, events FROM file_device_counts WHERE events > 0 ORDER BY 1, 2, 3').all(),
-    });
-    add(0, 40);
-    migrate(db, 't');
-    expect(kept()).toEqual(expected());
-    add(40, 100);
-    expect(kept()).toEqual(expected());
-    for (const table of ['process_events', 'logon_events', 'file_events']) db.prepare(`DELETE FROM ${table} WHERE report_id % 3 = 0`).run();
-    expect(kept()).toEqual(expected());
-    expect(kept().accounts.length).toBeGreaterThan(4);
-  });
-
   it('gives each pivot an index it can read without the rows, and drops the one-column ones they extend', () => {
     fixture = emptyEncryptedDb();
     const db = fixture.db;
