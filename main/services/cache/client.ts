@@ -162,42 +162,34 @@ function keyCopy(key: Uint8Array): Uint8Array {
   return copy;
 }
 
-/** Starts the writer (which creates or migrates the file) and the first reader; more readers on demand. */
+/** Starts the writer (which creates or migrates the file); readers start behind it and on demand. */
 export async function startCacheClient(options: StartCacheOptions): Promise<CacheClient & { rekey(newKey: Uint8Array): Promise<void> }> {
   const base = { file: options.file, tenantId: options.tenantId, region: options.region, appVersion: appVersion(), maxPageCount: options.maxPageCount };
   const wanted = Math.max(1, options.readers ?? 2);
   /*
    * Each thread start costs 100-250 ms on a loaded machine, and opening a cache is on the
-   * analyst's path: one reader starts with the writer, the others only once a query finds
-   * every reader busy. Until then this copy of the key waits here for them (zeroed when the
-   * last has started, on rekey and on close), as the threads' own copies do.
+   * analyst's path: open waits for the writer only (it proves the key, refuses another
+   * tenant's or a newer cache and migrates, as before); the first reader starts right behind
+   * it, and until it is up a query runs on the writer if the writer is idle. Further readers
+   * start once a query finds every reader busy. This copy of the key waits here for them
+   * (zeroed when the last has started, on rekey and on close), as the threads' own copies do.
    */
-  let spareKey = wanted > 1 && options.key ? keyCopy(options.key) : null;
+  let spareKey = options.key ? keyCopy(options.key) : null;
   const encrypted = options.key !== null;
-  const readerSetup = (key: Uint8Array | null): WorkerSetup => ({ ...base, role: 'reader', create: false, key });
   const readers: CacheThread[] = [];
-  let writer: CacheThread | null = null;
+  let theWriter: CacheThread;
   try {
-    const startReader = () => CacheThread.start(readerSetup(options.key ? keyCopy(options.key) : null), options.workerUrl);
-    const startWriter = CacheThread.start({ ...base, role: 'writer', create: options.create, key: options.key ? keyCopy(options.key) : null }, options.workerUrl);
-    // A new file must exist (schema and owner written) before a reader opens it; an existing
-    // one opens in both threads at once: measured, open time went from three thread starts to about one.
-    const startedReader = options.create ? startWriter.then(startReader, () => Promise.reject(new Error('writer failed'))) : startReader();
-    const [writerStart, readerStart] = await Promise.allSettled([startWriter, startedReader]);
-    if (readerStart.status === 'fulfilled') readers.push(readerStart.value);
-    if (writerStart.status === 'rejected') throw writerStart.reason;
-    writer = writerStart.value;
-    if (readerStart.status === 'rejected') throw readerStart.reason;
+    theWriter = await CacheThread.start({ ...base, role: 'writer', create: options.create, key: options.key ? keyCopy(options.key) : null }, options.workerUrl);
   } catch (error) {
     spareKey?.fill(0);
-    await Promise.all([writer?.close(), ...readers.map((reader) => reader.close())]);
     throw error;
   } finally {
     options.key?.fill(0);
   }
-  const theWriter = writer;
+  const writer = theWriter;
   let closed = false;
   let growing: Promise<void> | null = null;
+  let transactions = 0;
   const dropSpareKey = () => {
     spareKey?.fill(0);
     spareKey = null;
@@ -205,18 +197,25 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
   const grow = () => {
     if (growing || closed || readers.length >= wanted || (encrypted && !spareKey)) return;
     const key = spareKey ? keyCopy(spareKey) : null;
-    growing = CacheThread.start(readerSetup(key), options.workerUrl).then(
+    growing = CacheThread.start({ ...base, role: 'reader', create: false, key }, options.workerUrl).then(
       async (thread) => {
         if (closed || (encrypted && !spareKey)) await thread.close();
         else readers.push(thread);
       },
-      () => undefined, // the readers already open go on serving
+      () => undefined, // the threads already open go on serving
     ).finally(() => {
       growing = null;
       if (readers.length >= wanted) dropSpareKey();
     });
   };
-  const reader = () => {
+  grow();
+  const reader = async (): Promise<CacheThread> => {
+    if (readers.length === 0 && !(writer.load === 0 && transactions === 0)) {
+      // No reader yet and the writer is busy: a read must not queue behind a write.
+      grow();
+      await growing;
+    }
+    if (readers.length === 0) return writer;
     const best = readers.reduce((least, candidate) => (candidate.load < least.load ? candidate : least));
     if (best.load > 0) grow();
     return best;
@@ -229,43 +228,57 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
     path: options.file,
     async write(batch) {
       open();
-      return (await theWriter.request({ op: 'write', batch })) as WriteSummary;
+      return (await writer.request({ op: 'write', batch })) as WriteSummary;
     },
     async purge(cutoff) {
       open();
-      return (await theWriter.request({ op: 'purge', cutoff })) as PurgeSummary;
+      return (await writer.request({ op: 'purge', cutoff })) as PurgeSummary;
     },
     async transaction() {
       open();
-      await theWriter.request({ op: 'begin' });
+      transactions++;
+      try {
+        await writer.request({ op: 'begin' });
+      } catch (error) {
+        transactions--;
+        throw error;
+      }
       let finished = false;
       const done = () => {
         if (finished) throw new OutpostError('INTERNAL', 'This transaction has ended.');
       };
+      const end = () => {
+        transactions--;
+      };
       return {
         async append(batch) {
           done();
-          await theWriter.request({ op: 'append', batch });
+          await writer.request({ op: 'append', batch });
         },
         async commit(final) {
           done();
           finished = true;
-          return (await theWriter.request({ op: 'commit', batch: final })) as WriteSummary | null;
+          try {
+            return (await writer.request({ op: 'commit', batch: final })) as WriteSummary | null;
+          } finally {
+            end();
+          }
         },
         async rollback() {
           if (finished) return;
           finished = true;
-          await theWriter.request({ op: 'rollback' }).catch(() => undefined);
+          await writer.request({ op: 'rollback' }).catch(() => undefined);
+          end();
         },
       };
     },
     async query(name, ...params) {
       open();
-      return (await reader().request({ op: 'query', name, params: params[0] ?? {} })) as never;
+      return (await (await reader()).request({ op: 'query', name, params: params[0] ?? {} })) as never;
     },
     async info() {
       open();
-      return (await reader().request({ op: 'info' })) as CacheInfo;
+      return (await (await reader()).request({ op: 'info' })) as CacheInfo;
     },
     async rekey(newKey) {
       open();
@@ -275,14 +288,14 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
       await Promise.all(readers.splice(0).map((thread) => thread.close()));
       const copy = keyCopy(newKey);
       newKey.fill(0);
-      await theWriter.request({ op: 'rekey', newKey: copy }, [copy.buffer as ArrayBuffer]);
+      await writer.request({ op: 'rekey', newKey: copy }, [copy.buffer as ArrayBuffer]);
     },
     async close() {
       if (closed) return;
       closed = true;
       dropSpareKey();
       await growing;
-      await Promise.all([theWriter.close(), ...readers.map((thread) => thread.close())]);
+      await Promise.all([writer.close(), ...readers.map((thread) => thread.close())]);
     },
   };
 }
