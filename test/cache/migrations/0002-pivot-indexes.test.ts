@@ -31,7 +31,7 @@ describe('migration 0002: pivot indexes', () => {
     has('logon_events', ['account_name', 'account_domain', 'device_id', 'timestamp']);
     has('process_events', ['device_id', 'initiating_process_id', 'timestamp']);
     for (const column of ['remote_ip', 'remote_url', 'remote_domain']) {
-      has('network_events', [column, 'timestamp']);
+      has('network_events', [column, 'timestamp', 'device_id', 'initiating_process_id', 'initiating_process_creation_time']);
       has('network_events', [column, 'device_id', 'initiating_process_id', 'initiating_process_creation_time', 'timestamp', 'remote_port']);
       expect(indexedColumns(db, 'network_events')).not.toContainEqual([column]);
     }

@@ -8,9 +8,11 @@ import type { Migration } from './migration';
  * - file / account -> machines: (key, device_id, timestamp) answers a device's first and last
  *   sighting with one seek each and its count from the index alone; the page is ordered on
  *   those, so only the page's devices are counted.
- * - IP / URL / domain -> connections: (key, timestamp) finds the newest connections, whose
- *   processes are the page (ordered by last seen); (key, device, process, timestamp, port)
- *   then gives each of those processes its count, first sighting and ports without the rows.
+ * - IP / URL / domain -> connections: (key, timestamp, device, process) finds the newest
+ *   connections and their processes, which are the page (ordered by last seen), without the
+ *   rows (each would be a page read: a machine's rows are spread over its sync answer);
+ *   (key, device, process, timestamp, port) then gives each of those processes its count,
+ *   first sighting and ports, again without the rows.
  * - process tree: (device_id, initiating_process_id, timestamp) finds a process's children
  *   directly instead of walking every later event of the machine.
  * - search: search_terms (fts5vocab, stores nothing) lists the index's terms in order, so a
@@ -36,13 +38,13 @@ CREATE INDEX logon_events_by_account_device ON logon_events (account_name COLLAT
 CREATE INDEX process_events_by_parent ON process_events (device_id, initiating_process_id, timestamp);
 
 DROP INDEX network_events_by_remote_ip;
-CREATE INDEX network_events_by_remote_ip_time ON network_events (remote_ip, timestamp);
+CREATE INDEX network_events_by_remote_ip_time ON network_events (remote_ip, timestamp, device_id, initiating_process_id, initiating_process_creation_time);
 CREATE INDEX network_events_by_remote_ip_process ON network_events (remote_ip, device_id, initiating_process_id, initiating_process_creation_time, timestamp, remote_port);
 DROP INDEX network_events_by_remote_url;
-CREATE INDEX network_events_by_remote_url_time ON network_events (remote_url, timestamp);
+CREATE INDEX network_events_by_remote_url_time ON network_events (remote_url, timestamp, device_id, initiating_process_id, initiating_process_creation_time);
 CREATE INDEX network_events_by_remote_url_process ON network_events (remote_url, device_id, initiating_process_id, initiating_process_creation_time, timestamp, remote_port);
 DROP INDEX network_events_by_remote_domain;
-CREATE INDEX network_events_by_remote_domain_time ON network_events (remote_domain, timestamp);
+CREATE INDEX network_events_by_remote_domain_time ON network_events (remote_domain, timestamp, device_id, initiating_process_id, initiating_process_creation_time);
 CREATE INDEX network_events_by_remote_domain_process ON network_events (remote_domain, device_id, initiating_process_id, initiating_process_creation_time, timestamp, remote_port);
 
 CREATE VIRTUAL TABLE search_terms USING fts5vocab(search, 'instance');
