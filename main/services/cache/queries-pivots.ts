@@ -91,14 +91,17 @@ export function fileMachines(db: Db, sha1: string, page: Page): Paged {
   ]);
   const { rows, hasMore } = pageBy([...spans.values()], 'first_seen', false, page);
   const processes = deviceCounts(db, 'process_events', match, params, rows, true);
-  const files = deviceCounts(db, 'file_events', match, params, rows, true);
+  // A name read is a row read (a page read when cold): the file events' name only where no process gave one.
+  const files = deviceCounts(db, 'file_events', match, params, rows);
+  const unnamed = rows.filter((row) => !processes.get(String(row.id))?.name);
+  const fileNames = unnamed.length > 0 ? deviceCounts(db, 'file_events', match, params, unnamed, true) : new Map<string, { name: string | null }>();
   const machines = machinesOf(db, rows);
   return {
     rows: rows.map((row) => {
       const id = String(row.id);
       const m = machines.get(id);
       return {
-        device_id: row.id, computer_dns_name: m?.computer_dns_name ?? null, device_name: processes.get(id)?.name ?? files.get(id)?.name ?? null,
+        device_id: row.id, computer_dns_name: m?.computer_dns_name ?? null, device_name: processes.get(id)?.name ?? fileNames.get(id)?.name ?? null,
         rbac_group_name: m?.rbac_group_name ?? null, events: (processes.get(id)?.n ?? 0) + (files.get(id)?.n ?? 0),
         first_seen: row.first_seen, last_seen: row.last_seen,
       };
