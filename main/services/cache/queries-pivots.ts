@@ -5,7 +5,10 @@ import type { Db } from './engine';
  * computed from short index ranges of 0002-pivot-indexes so a page costs about its own size,
  * not the key's event count (the busiest keys have 50,000-130,000 events and every key of a
  * real fleet is busy: a handful of IPs, hashes and accounts carry most events).
- * Results and order are those of the plain GROUP BY they replace; ties are broken by device.
+ * Results and order are those of the plain GROUP BY they replace (test/investigate/pivots.test.ts
+ * compares them), with three differences: ties are broken by device (and process); a device's
+ * name is the one at its latest event, not the greatest; and a connection row is a process
+ * (device, id, creation time), not also its image name and hash, which a process has one of.
  */
 
 type Row = Record<string, unknown>;
