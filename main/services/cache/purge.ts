@@ -41,6 +41,13 @@ export interface PurgeSummary {
  * back when the size is set back.
  */
 const purgeCacheKiB = 512 * 1024;
+/*
+ * ...and only for a big purge. The purge that ends a sync usually removes the few rows that
+ * aged out while it ran, but then rewrites the whole search index ('optimize' below), which
+ * filled the larger cache: the sync's peak RSS was 851 MB at 1M events. A small purge keeps
+ * the writer's cache and spills instead.
+ */
+const bigPurgeRows = 100_000;
 
 export function purgeOlderThan(db: Db, cutoff: string): PurgeSummary {
   const removed: Record<string, number> = {};
@@ -64,7 +71,7 @@ export function purgeOlderThan(db: Db, cutoff: string): PurgeSummary {
         // One scan finds the rows; none (the usual case) and the table is left alone.
         const rowids = db.prepare(`SELECT rowid FROM ${table} WHERE ${where}`).pluck().all({ cutoff }) as number[];
         if (rowids.length === 0) continue;
-        db.pragma(`cache_size=-${purgeCacheKiB}`);
+        if (rowids.length >= bigPurgeRows) db.pragma(`cache_size=-${purgeCacheKiB}`);
         const list = JSON.stringify(rowids);
         // Their search entries first, in one statement: the same deletes the row trigger
         // would make one sub-program at a time (it then finds nothing), measured about a
