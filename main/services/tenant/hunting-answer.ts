@@ -20,7 +20,8 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COLON = 0x3a;
 
-export type HuntingRow = Record<string, unknown>;
+/** A row as the answer gave it, before the cache checks it against its table (records.ts HuntingRow). */
+export type AnswerRow = Record<string, unknown>;
 
 export class MalformedAnswer extends Error {
   constructor(what: string) {
@@ -30,7 +31,7 @@ export class MalformedAnswer extends Error {
 
 export class HuntingAnswerSplitter {
   /** Rows parsed and not yet taken. */
-  rows: HuntingRow[] = [];
+  rows: AnswerRow[] = [];
   private depth = 0;
   private inString = false;
   private escaped = false;
@@ -133,7 +134,7 @@ export class HuntingAnswerSplitter {
   }
 
   /** Takes up to `max` parsed rows. */
-  take(max = Infinity): HuntingRow[] {
+  take(max = Infinity): AnswerRow[] {
     if (this.rows.length <= max) {
       const all = this.rows;
       this.rows = [];
@@ -171,7 +172,7 @@ export class HuntingAnswerSplitter {
     }
     for (const row of rows) {
       if (row === null || typeof row !== 'object' || Array.isArray(row)) throw new MalformedAnswer('a row that is not an object');
-      this.rows.push(row as HuntingRow);
+      this.rows.push(row as AnswerRow);
     }
     this.rowsSeen += rows.length;
     return end;

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
-import { HuntingAnswerSplitter, type HuntingRow } from './hunting-answer';
+import { HuntingAnswerSplitter, type AnswerRow } from './hunting-answer';
 
 /**
  * The rows of an advanced-hunting answer (`{"Schema": [...], "Results": [...]}`) in batches
  * as they arrive, so a 100 MB answer is never held as text and as objects at once.
  * A body cut off mid-stream or malformed JSON rejects the iteration (see hunting-answer.ts).
  */
-export async function* huntingRows(body: Readable, batchSize = 1000): AsyncGenerator<HuntingRow[]> {
+export async function* huntingRows(body: Readable, batchSize = 1000): AsyncGenerator<AnswerRow[]> {
   const splitter = new HuntingAnswerSplitter();
   for await (const chunk of body) {
     splitter.write(chunk as Uint8Array);
