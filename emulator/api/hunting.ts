@@ -94,9 +94,8 @@ export function runHunting(queryText: string, view: TenantView, nowMs: number, w
     if (e instanceof QueryError) throw new ApiError(400, e.code, e.message);
     throw e;
   }
-  const keptPieces = kept ? [...kept, piece + tail] : null;
-  kept = null;
-  piece = '';
+  if (kept) kept.push(piece + tail);
+  const keptPieces = kept;
   return {
     rowCount,
     byteLength: bytes,
