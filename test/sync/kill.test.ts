@@ -139,6 +139,14 @@ async function signInAgain(l: Lane): Promise<void> {
   expect(login.status, login.stderr).toBe(0);
 }
 
+/** `outpost sync` killed after `delayMs`; refused for a lost refresh token, it signs in again and runs once more. */
+async function syncOrSignInAgain(l: Lane, delayMs: number): ReturnType<typeof syncKilledAfter> {
+  const result = await syncKilledAfter(l, delayMs);
+  if (result.killed || result.code === 0 || !SIGN_IN_AGAIN.test(result.stderr)) return result;
+  await signInAgain(l);
+  return syncKilledAfter(l, delayMs);
+}
+
 /** The resume: the same operation the CLI runs (syncTenant), in this process, against the same home and keychain. */
 async function resume(l: Lane): Promise<void> {
   try {
@@ -217,11 +225,7 @@ describe.skipIf(!keyringReady || nearMidnight)(`kill -9 at random points (seed $
         // A child that finished before its kill (the machine ran faster than at calibration) is
         // started again with half the delay, so every run really is killed.
         for (let attempt = 0; attempt < 4; attempt++, delay = Math.round(delay / 2)) {
-          let result = await syncKilledAfter(fast, delay);
-          if (!result.killed && result.code !== 0 && SIGN_IN_AGAIN.test(result.stderr)) {
-            await signInAgain(fast);
-            result = await syncKilledAfter(fast, delay);
-          }
+          const result = await syncOrSignInAgain(fast, delay);
           steps.push(result.killed ? lastStep(result.stderr) : 'finished');
           if (result.killed) break;
           expect(result.code, result.stderr).toBe(0);
@@ -230,11 +234,7 @@ describe.skipIf(!keyringReady || nearMidnight)(`kill -9 at random points (seed $
       // The resume: in this process (syncTenant, as the app runs it) or by the CLI, alternately.
       if (run % 2 === 0) await resume(fast);
       else {
-        let finished = await syncKilledAfter(fast, 600_000);
-        if (finished.code !== 0 && SIGN_IN_AGAIN.test(finished.stderr)) {
-          await signInAgain(fast);
-          finished = await syncKilledAfter(fast, 600_000);
-        }
+        const finished = await syncOrSignInAgain(fast, 600_000);
         expect(finished.code, finished.stderr).toBe(0);
       }
       const sums = await cached(fast);
