@@ -33,6 +33,7 @@ for (const s of slices) {
   db.exec('BEGIN IMMEDIATE');
   for (const page of s.pages) writer.append({ [s.field]: page });
   writer.append({ checkpoints: [{ stream: 'x', cursor: null }] });
+  writer.beforeCommit();
   db.exec('COMMIT');
 }
 const ingestCpu = cpu() - c0;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../main/services/cache/engine';
+import { rebuildKeyMachines } from '../../main/services/cache/key-machines';
 import { migrate } from '../../main/services/cache/migrate';
 import { accountMachines, connections, fileMachines, type ConnectionKey } from '../../main/services/cache/queries-pivots';
 import { emptyEncryptedDb } from '../cache/migrations/helpers';
@@ -42,6 +43,8 @@ beforeAll(() => {
     const site = random(3);
     net.run(...process, `10.0.0.${site}`, `https://site${site}.example/p`, `site${site}.example`, [443, 80, 8080][random(3)]);
   }
+  // Written here with SQL, not by the writer: the file and account summaries from the rows.
+  rebuildKeyMachines(db);
 });
 afterAll(() => fixture?.remove());
 

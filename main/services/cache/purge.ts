@@ -1,5 +1,6 @@
 import { huntingTables } from './columns';
 import type { Db } from './engine';
+import { afterPurge, beforePurge } from './key-machines';
 
 /**
  * Removing what the tenant's retention no longer allows, by the time that fits each table:
@@ -74,12 +75,18 @@ export function purgeOlderThan(db: Db, cutoff: string): PurgeSummary {
         if (rowids.length >= bigPurgeRows) db.pragma(`cache_size=-${purgeCacheKiB}`);
         const list = JSON.stringify(rowids);
         // Their search entries first, in one statement: the same deletes the row trigger
-        // would make one sub-program at a time (it then finds nothing), measured about a
-        // fifth cheaper.
+        // would make one sub-program at a time, measured about a fifth cheaper. The trigger
+        // is set aside meanwhile: it would then look for each entry again and find nothing,
+        // which measured 16% of the whole purge (22.0 -> 18.5 CPU-s, a third of 1M events).
         db.prepare(`DELETE FROM search WHERE rowid IN (SELECT value * 16 + ${searchKind} FROM json_each(?))`).run(list);
+        beforePurge(db, table, list);
+        const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE '%search_delete'").all(table) as Array<{ name: string; sql: string }>;
+        for (const trigger of triggers) db.exec(`DROP TRIGGER ${trigger.name}`);
         const { changes } = db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`).run(list);
+        for (const trigger of triggers) db.exec(trigger.sql);
         if (changes > 0) removed[table] = changes;
       }
+      if (byTime.some(([table, , searchKind]) => searchKind !== undefined && removed[table])) afterPurge(db, cutoff);
       // A file profile stays while anything kept still names its SHA-1.
       const { changes } = db
         .prepare(

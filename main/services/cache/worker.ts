@@ -81,6 +81,13 @@ function theWriter(): CacheWriter {
   return writer;
 }
 
+/** Ends an open stream without its rows, and the writer forgets what it tallied of them. */
+function rollbackStream(): void {
+  if (streamOpen && db?.inTransaction) db.exec('ROLLBACK');
+  if (streamOpen) writer?.afterRollback();
+  streamOpen = false;
+}
+
 function handle(request: WorkerRequest): unknown {
   if (!db) throw new OutpostError('CACHE_CLOSED', 'The cache is closed.');
   switch (request.op) {
@@ -100,6 +107,7 @@ function handle(request: WorkerRequest): unknown {
     case 'commit': {
       if (!streamOpen) throw new OutpostError('INTERNAL', 'No transaction is open to commit.');
       const summary = request.batch ? theWriter().append(request.batch) : null;
+      theWriter().beforeCommit();
       db.exec('COMMIT');
       streamOpen = false;
       return summary;
@@ -108,8 +116,7 @@ function handle(request: WorkerRequest): unknown {
       theWriter();
       return purgeOlderThan(db, request.cutoff);
     case 'rollback':
-      if (streamOpen && db.inTransaction) db.exec('ROLLBACK');
-      streamOpen = false;
+      rollbackStream();
       return null;
     case 'query':
       return runQuery(db, request.name as QueryName, request.params as never);
@@ -126,8 +133,7 @@ function handle(request: WorkerRequest): unknown {
       return null;
     }
     case 'close':
-      if (streamOpen && db.inTransaction) db.exec('ROLLBACK');
-      streamOpen = false;
+      rollbackStream();
       db.close();
       db = null;
       key?.fill(0);
@@ -156,10 +162,7 @@ function answer(request: WorkerRequest): void {
     response = { type: 'result', id: request.id, ok: true, value: handle(request) };
   } catch (error) {
     // A failed commit leaves nothing half-written: roll the stream back.
-    if (streamOpen && (request.op === 'commit' || request.op === 'append') && db?.inTransaction) {
-      db.exec('ROLLBACK');
-      streamOpen = false;
-    }
+    if (streamOpen && (request.op === 'commit' || request.op === 'append') && db?.inTransaction) rollbackStream();
     response = { type: 'result', id: request.id, ok: false, error: toData(error) };
   }
   port.postMessage(response);

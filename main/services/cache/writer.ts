@@ -6,6 +6,7 @@ import {
   logonUserColumns, machineColumns, normalizeTime, type HuntingTableName,
 } from './columns';
 import type { AlertRecord, CacheBatch, EvidenceRecord, HuntingRow, MachineRecord, WriteSummary } from './records';
+import { KeyMachineTally } from './key-machines';
 import { writeAnalystData } from './writer-analyst';
 
 type Statement = Sqlite.Statement;
@@ -51,6 +52,10 @@ export interface CacheWriter {
   write(batch: CacheBatch): WriteSummary;
   /** Part of a transaction opened with BEGIN by the worker; commits with it. */
   append(batch: CacheBatch): WriteSummary;
+  /** Just before the worker's COMMIT: what the transaction's appends tallied (key-machines.ts). */
+  beforeCommit(): void;
+  /** After the worker's ROLLBACK: forget the tally of rows that were never written. */
+  afterRollback(): void;
 }
 
 /**
@@ -58,6 +63,7 @@ export interface CacheWriter {
  * (a repeat is skipped without touching the search index); entities are upserted.
  */
 export function createWriter(db: Db, now: () => string = () => new Date().toISOString()): CacheWriter {
+  const keyMachines = new KeyMachineTally();
   const search = db.prepare('INSERT OR REPLACE INTO search (rowid, text) VALUES (?, ?)');
   const hunting = Object.fromEntries(
     (Object.keys(huntingTables) as HuntingTableName[]).map((name) => {
@@ -125,6 +131,11 @@ export function createWriter(db: Db, now: () => string = () => new Date().toISOS
         continue;
       }
       written++;
+      if (name === 'processEvents') {
+        keyMachines.add('fileProcesses', [row.SHA1], row.DeviceId, time, row.DeviceName);
+        keyMachines.add('accountProcesses', [row.AccountName, row.AccountDomain], row.DeviceId, time, row.DeviceName);
+      } else if (name === 'fileEvents') keyMachines.add('fileEvents', [row.SHA1], row.DeviceId, time, row.DeviceName);
+      else if (name === 'logonEvents') keyMachines.add('accountLogons', [row.AccountName, row.AccountDomain], row.DeviceId, time, row.DeviceName);
       if (searchIndex.length > 0) search.run(Number(result.lastInsertRowid) * 16 + spec.kind, searchText(searchIndex.map((i) => values[i])));
     }
     summary.written[spec.table] = (summary.written[spec.table] ?? 0) + written;
@@ -206,11 +217,24 @@ export function createWriter(db: Db, now: () => string = () => new Date().toISOS
     writeAnalystData(db, batch, summary, syncedAt, search);
     return summary;
   };
-  const writeBatch = db.transaction(writeInto);
+  const writeBatch = db.transaction((batch: CacheBatch) => {
+    const summary = writeInto(batch);
+    keyMachines.flush(db);
+    return summary;
+  });
 
   return {
-    write: (batch) => writeBatch.immediate(batch),
+    write: (batch) => {
+      try {
+        return writeBatch.immediate(batch);
+      } catch (error) {
+        keyMachines.discard();
+        throw error;
+      }
+    },
     // Inside a transaction the caller opened (a streamed hunting answer): no BEGIN/COMMIT here.
     append: (batch) => writeInto(batch),
+    beforeCommit: () => keyMachines.flush(db),
+    afterRollback: () => keyMachines.discard(),
   };
 }

@@ -14,7 +14,7 @@ describe('migration 0002: pivot indexes', () => {
       initiating_process_creation_time) VALUES (?, ?, ?, '10.0.0.1', 'https://a.example/x', 'a.example', 443, 7, '2024-01-01T00:00:00.0000000Z')`);
     for (let i = 0; i < 50; i++) insert.run(`d${i % 5}`, i, `2024-01-02T00:00:${String(i).padStart(2, '0')}.0000000Z`);
     db.prepare("INSERT INTO process_events (device_id, report_id, timestamp, sha1, account_name, account_domain) VALUES ('d1', 1, '2024-01-02T00:00:00.0000000Z', 'ab', 'System', 'NT AUTHORITY')").run();
-    expect(migrate(db, 't')).toBe(2);
+    expect(migrate(db, 't', 2)).toBe(2);
     expect(db.prepare('SELECT count(*) FROM network_events').pluck().get()).toBe(50);
     expect(db.prepare("SELECT count(*) FROM process_events WHERE account_name = 'system' COLLATE NOCASE").pluck().get()).toBe(1);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
