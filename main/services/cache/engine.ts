@@ -22,8 +22,13 @@ export interface EngineOptions {
   maxPageCount?: number;
 }
 
-/** 128 MiB of page cache: measured to roughly double ingest over SQLite's 2 MiB default. */
-const cacheSizeKiB = 131072;
+/**
+ * Page cache per connection: 128 MiB measured to roughly double ingest over SQLite's 2 MiB
+ * default. The writer's is 96 MiB: it fills during a sync, and the sync's client process has a
+ * 400 MB budget (peak 427 MB at 1M events with 128); 96 measured no slower in-thread (300k
+ * events, encrypted: 22,470 and 17,554 events per CPU-second against 19,237 and 16,903).
+ */
+const cacheSizeKiB = { writer: 98304, reader: 131072 };
 
 /**
  * SQLCipher wants a raw key as the text x'<64 hex>'. We build that text in a Buffer we can
@@ -84,7 +89,7 @@ export function openEngine(options: EngineOptions): Db {
     db.pragma('temp_store=MEMORY'); // no plaintext temp files
     db.pragma('secure_delete=ON'); // freed pages are zeroed, not left readable in the file
     db.pragma('foreign_keys=ON');
-    db.pragma(`cache_size=-${cacheSizeKiB}`);
+    db.pragma(`cache_size=-${cacheSizeKiB[options.role]}`);
     if (options.role === 'writer') {
       db.pragma('journal_mode=WAL'); // the WAL is encrypted page by page too
       db.pragma('synchronous=NORMAL'); // durable at checkpoints; WAL keeps the file consistent
