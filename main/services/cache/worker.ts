@@ -115,6 +115,10 @@ function handle(request: WorkerRequest): unknown {
     case 'purge':
       theWriter();
       return purgeOlderThan(db, request.cutoff);
+    case 'checkpoint':
+      theWriter();
+      db.pragma('wal_checkpoint(PASSIVE)');
+      return null;
     case 'rollback':
       rollbackStream();
       return null;
