@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +18,8 @@ interface ClientReport {
   retries: number;
   hunting: { ms: number; rows: number };
   maxRssKiB: number;
+  peak: { rssMiB: number; phase: string; heapMiB: number; externalMiB: number };
+  cpuMs: number;
   info: { rowCounts: Record<string, number>; sizeBytes: number };
 }
 
@@ -30,6 +33,16 @@ function firstLine(child: ReturnType<typeof spawn>, what: string): Promise<strin
   });
 }
 
+/** CPU seconds a child has used so far, from /proc (Linux); null elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ 100)
+  } catch {
+    return null;
+  }
+}
+
 export async function benchSync(options: { events: number; keychainName: string; here: string; log(line: string): void }): Promise<BenchRow[]> {
   const script = (name: string) => path.join(options.here, `${name}.mjs`);
   const emulator = spawn(process.execPath, [script('emulator'), String(options.events)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -41,6 +54,7 @@ export async function benchSync(options: { events: number; keychainName: string;
       env: { ...process.env, OUTPOST_BENCH_KEYCHAIN: options.keychainName.startsWith('OS') ? 'os' : 'memory' },
     });
     const report = JSON.parse(await firstLine(client, 'the sync client')) as ClientReport;
+    const emulatorCpu = cpuSecondsOf(emulator.pid);
     await new Promise((resolve) => (client.exitCode === null ? client.once('exit', resolve) : resolve(null)));
     const events = Object.entries(report.info.rowCounts).filter(([table]) => /_events$|^device_info$/.test(table)).reduce((sum, [, n]) => sum + n, 0);
     const waitedMs = report.waits.budget + report.waits.throttle;
@@ -51,9 +65,9 @@ export async function benchSync(options: { events: number; keychainName: string;
     const calls = `${report.calls.hunting} hunting calls (limit 45/min, 1,500/h), ${report.calls.entity} entity calls (limit 100/min, 1,500/h), ${report.retries} retries`;
     return [
       row({ name: 'sync end-to-end over HTTPS', value: rate, unit: 'events/s', target: '>= 15000 events/s', met: rate >= 15_000,
-        detail: `${events.toLocaleString('en-US')} events (${report.rowsWritten.toLocaleString('en-US')} rows with entities) in ${(report.wallMs / 1000).toFixed(1)} s wall, of which ${(waitedMs / 1000).toFixed(1)} s waiting on the documented rate limits (not counted); hunting phases alone ${Math.round(huntingRate).toLocaleString('en-US')} rows/s; ${calls}` }),
+        detail: `${events.toLocaleString('en-US')} events (${report.rowsWritten.toLocaleString('en-US')} rows with entities) in ${(report.wallMs / 1000).toFixed(1)} s wall, of which ${(waitedMs / 1000).toFixed(1)} s waiting on the documented rate limits (not counted); hunting phases alone ${Math.round(huntingRate).toLocaleString('en-US')} rows/s; ${calls}; CPU: client ${(report.cpuMs / 1000).toFixed(0)} s (all threads), emulator ${emulatorCpu === null ? 'not measured' : `${emulatorCpu.toFixed(0)} s`}` }),
       row({ name: 'sync peak RSS (client process)', value: rssMb, unit: 'MB', target: '<= 400 MB', met: rssMb <= 400,
-        detail: `process.resourceUsage().maxRSS of the client child (main + cache worker threads); emulator in its own process; cache ${(report.info.sizeBytes / 1024 / 1024).toFixed(0)} MB` }),
+        detail: `process.resourceUsage().maxRSS of the client child (main + cache worker threads); emulator in its own process; sampled every 250 ms, highest ${report.peak.rssMiB} MiB during ${report.peak.phase} (V8 heap ${report.peak.heapMiB} MiB, external ${report.peak.externalMiB} MiB; the rest is SQLite's page caches and native memory); cache ${(report.info.sizeBytes / 1024 / 1024).toFixed(0)} MB` }),
     ];
   } finally {
     emulator.kill('SIGTERM');

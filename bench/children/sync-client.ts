@@ -39,6 +39,16 @@ connection.api = (options) => {
   return api;
 };
 const waits = { budget: 0, throttle: 0, retry: 0 };
+// Where the peak is: resident memory sampled with the sync's phase (maxRSS gives only the peak).
+let phase = 'sign-in';
+const mib = (bytes: number) => Math.round(bytes / 1048576);
+const peak = { rssMiB: 0, phase, heapMiB: 0, externalMiB: 0 };
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage.rss() / 1048576;
+  if (rss <= peak.rssMiB) return;
+  const memory = process.memoryUsage();
+  Object.assign(peak, { rssMiB: Math.round(rss), phase, heapMiB: mib(memory.heapTotal), externalMiB: mib(memory.external) });
+}, 250);
 let huntingStart = 0;
 let huntingRowsAtStart = 0;
 let huntingEnd = 0;
@@ -51,6 +61,7 @@ try {
     home, keychain, connection, cache,
     api: { onWait: (wait) => (waits[wait.kind] += wait.ms) },
     onProgress: (p) => {
+      phase = p.phase;
       // The hunting phases start when the logged-on users end (planning counts come first).
       if (p.phase === 'logon-users' || huntingStart === 0) {
         huntingStart = performance.now();
@@ -63,14 +74,16 @@ try {
     },
   });
   const wallMs = performance.now() - started;
+  phase = 'after the sync (cache info)';
   const info2 = await cache.info();
   await cache.close();
   process.stdout.write(`${JSON.stringify({
     rowsWritten: summary.rowsWritten, wallMs, waits, calls, retries: summary.retries,
     hunting: { ms: huntingEnd - huntingStart, rows: huntingRowsAtEnd - huntingRowsAtStart },
-    maxRssKiB: process.resourceUsage().maxRSS, info: info2,
+    maxRssKiB: process.resourceUsage().maxRSS, peak, cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000), info: info2,
   })}\n`);
 } finally {
+  clearInterval(sampler);
   connection.close();
   rmSync(home, { recursive: true, force: true });
 }
