@@ -75,3 +75,22 @@ describe('file and account summaries kept by the writer', () => {
     expect(purged).toEqual(snapshot(db));
   });
 });
+
+describe('the files a sync still has to profile', () => {
+  it('evidence first, then by how often events name them, without those already profiled', async () => {
+    const { runQuery } = await import('../../main/services/cache/queries');
+    fixture = emptyEncryptedDb();
+    const db = fixture.db;
+    migrate(db, 't');
+    const writer = createWriter(db);
+    const sha = (c: string) => c.repeat(40);
+    const row = (i: number, sha1: string) => ({ DeviceId: `dev${i % 3}`, ReportId: i, Timestamp: time(i), SHA1: sha1 });
+    writer.write({
+      processEvents: [row(1, sha('a')), row(2, sha('a').toUpperCase()), row(3, sha('b')), row(4, sha('c')), row(5, 'short')],
+      fileEvents: [row(6, sha('b')), row(7, sha('b')), row(8, sha('d'))],
+      alerts: [{ id: 'da1', evidence: [{ entityType: 'File', sha1: sha('d') }] } as never],
+      files: [{ sha1: sha('c') } as never],
+    });
+    expect(runQuery(db, 'filesWithoutProfile', { limit: 10 })).toEqual([sha('d'), sha('b'), sha('a')]);
+  });
+});
