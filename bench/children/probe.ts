@@ -29,7 +29,10 @@ const writer = createWriter(db);
 for (const b of entityBatches(tenant)) writer.write(b);
 const c0 = cpu();
 const w0 = performance.now();
-for (const s of slices) {
+// ckpt:N copies the WAL into the file after every N answers, as the writer's idle checkpoint does after each.
+const every = Number(variant.split('+').find((v) => v.startsWith('ckpt:'))?.slice(5) ?? 0);
+for (const [index, s] of slices.entries()) {
+  if (every > 0 && index > 0 && index % every === 0) db.pragma('wal_checkpoint(PASSIVE)');
   db.exec('BEGIN IMMEDIATE');
   for (const page of s.pages) writer.append({ [s.field]: page });
   writer.append({ checkpoints: [{ stream: 'x', cursor: null }] });

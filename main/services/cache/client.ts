@@ -31,10 +31,11 @@ export interface CacheClient {
   /** Removes rows older than the cutoff and hands their pages back (see purge.ts). */
   purge(cutoff: string): Promise<PurgeSummary>;
   /**
-   * Copies the WAL into the file now, instead of at the writer's next idle moment (worker.ts).
-   * The ingest benchmark times it with each answer, so each side's cost is counted whole.
+   * Does now what the writer does at its next idle moment (worker.ts: the checkpoint, once
+   * the WAL is big enough). The ingest benchmark times it with each answer, so each side's
+   * cost is counted whole.
    */
-  checkpoint(): Promise<void>;
+  settle(): Promise<void>;
   /** Runs a named read on a reader thread; never waits for a write in progress. */
   query<N extends QueryName>(name: N, ...params: QueryParams<N> extends Record<string, never> ? [] : [QueryParams<N>]): Promise<QueryResult<N>>;
   info(): Promise<CacheInfo>;
@@ -239,9 +240,9 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
       open();
       return (await writer.request({ op: 'purge', cutoff })) as PurgeSummary;
     },
-    async checkpoint() {
+    async settle() {
       open();
-      await writer.request({ op: 'checkpoint' });
+      await writer.request({ op: 'settle' });
     },
     async transaction() {
       open();

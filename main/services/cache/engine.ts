@@ -93,14 +93,14 @@ export function openEngine(options: EngineOptions): Db {
     if (options.role === 'writer') {
       db.pragma('journal_mode=WAL'); // the WAL is encrypted page by page too
       db.pragma('synchronous=NORMAL'); // durable at checkpoints; WAL keeps the file consistent
-      // Checkpoint every 256 MiB of WAL instead of every 4 MiB: a page rewritten by many
+      // Checkpoint every 512 MiB of WAL instead of every 4 MiB: a page rewritten by many
       // batches is then copied (and encrypted) once. Measured on the mixed ingest probe:
       // about +40% encrypted events per CPU-second at 128 MiB. The writer checkpoints when
-      // idle (worker.ts); this only bounds one that never is. 0002's wide network indexes put
-      // a 90,000-row answer's WAL over 128 MiB, so its commit checkpointed inline again:
-      // 256 MiB measured, 1M-event bench back to back, ratio 0.766 -> 0.877 (and 0.805 ->
-      // 0.931 in an earlier pair). The WAL is cut back to 64 MiB after.
-      db.pragma('wal_autocheckpoint=65536');
+      // idle and the WAL has passed half of this (worker.ts); this bounds one that never is.
+      // A 90,000-row answer's WAL passes 128 MiB at 1M events, so each bound below ~2
+      // answers made every answer's pages a copy of their own (see worker.ts for figures).
+      // The WAL is cut back to 64 MiB after.
+      db.pragma('wal_autocheckpoint=131072');
       db.pragma(`journal_size_limit=${64 * 1024 * 1024}`);
     } else {
       db.pragma('query_only=ON');
