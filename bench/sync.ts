@@ -67,7 +67,7 @@ export async function benchSync(options: { events: number; keychainName: string;
       row({ name: 'sync end-to-end over HTTPS', value: rate, unit: 'events/s', target: '>= 15000 events/s', met: rate >= 15_000,
         detail: `${events.toLocaleString('en-US')} events (${report.rowsWritten.toLocaleString('en-US')} rows with entities) in ${(report.wallMs / 1000).toFixed(1)} s wall, of which ${(waitedMs / 1000).toFixed(1)} s waiting on the documented rate limits (not counted); hunting phases alone ${Math.round(huntingRate).toLocaleString('en-US')} rows/s; ${calls}; CPU: client ${(report.cpuMs / 1000).toFixed(0)} s (all threads), emulator ${emulatorCpu === null ? 'not measured' : `${emulatorCpu.toFixed(0)} s`}` }),
       row({ name: 'sync peak RSS (client process)', value: rssMb, unit: 'MB', target: '<= 400 MB', met: rssMb <= 400,
-        detail: `process.resourceUsage().maxRSS of the client child (main + cache worker threads); emulator in its own process; sampled every 250 ms, highest ${report.peak.rssMiB} MiB during ${report.peak.phase} (V8 heap ${report.peak.heapMiB} MiB, external ${report.peak.externalMiB} MiB; the rest is SQLite's page caches and native memory); cache ${(report.info.sizeBytes / 1024 / 1024).toFixed(0)} MB` }),
+        detail: `process.resourceUsage().maxRSS of the client child (main + cache worker threads); emulator in its own process; sampled every 50 ms, highest ${report.peak.rssMiB} MiB during ${report.peak.phase} (V8 heap ${report.peak.heapMiB} MiB, external ${report.peak.externalMiB} MiB; the rest is SQLite's page caches and native memory); cache ${(report.info.sizeBytes / 1024 / 1024).toFixed(0)} MB` }),
     ];
   } finally {
     emulator.kill('SIGTERM');

@@ -48,7 +48,7 @@ const sampler = setInterval(() => {
   if (rss <= peak.rssMiB) return;
   const memory = process.memoryUsage();
   Object.assign(peak, { rssMiB: Math.round(rss), phase, heapMiB: mib(memory.heapTotal), externalMiB: mib(memory.external) });
-}, 250);
+}, 50);
 let huntingStart = 0;
 let huntingRowsAtStart = 0;
 let huntingEnd = 0;
@@ -62,6 +62,7 @@ try {
     api: { onWait: (wait) => (waits[wait.kind] += wait.ms) },
     onProgress: (p) => {
       phase = p.phase;
+      if (process.env.OUTPOST_BENCH_TRACE) process.stderr.write(`${new Date().toISOString()} ${p.phase} rss ${mib(process.memoryUsage.rss())}\n`);
       // The hunting phases start when the logged-on users end (planning counts come first).
       if (p.phase === 'logon-users' || huntingStart === 0) {
         huntingStart = performance.now();
@@ -76,7 +77,9 @@ try {
   const wallMs = performance.now() - started;
   phase = 'after the sync (cache info)';
   const info2 = await cache.info();
+  phase = 'closing the cache';
   await cache.close();
+  phase = 'after close';
   process.stdout.write(`${JSON.stringify({
     rowsWritten: summary.rowsWritten, wallMs, waits, calls, retries: summary.retries,
     hunting: { ms: huntingEnd - huntingStart, rows: huntingRowsAtEnd - huntingRowsAtStart },
