@@ -2,9 +2,10 @@ import type { Db } from './engine';
 import { keySources } from './key-machines';
 
 /*
- * The grouped entity pivots (file / account -> machines, IP / URL / domain -> connections),
- * computed from short index ranges of 0002-pivot-indexes so a page costs about its own size,
- * not the key's event count (the busiest keys have 50,000-130,000 events and every key of a
+ * The grouped entity pivots (file / account -> machines, IP / URL / domain -> connections):
+ * file and account from the per-(key, machine) summaries of 0003 (key-machines.ts), the
+ * connections from short index ranges of 0002-pivot-indexes, so a page costs about its own
+ * size, not the key's event count (the busiest keys have 50,000-130,000 events and every key of a
  * real fleet is busy: a handful of IPs, hashes and accounts carry most events).
  * Results and order are those of the plain GROUP BY they replace (test/investigate/pivots.test.ts
  * compares them), with three differences: ties are broken by device (and process); a device's
@@ -77,13 +78,14 @@ export function fileMachines(db: Db, sha1: string, page: Page): Paged {
   const { fileProcesses, fileEvents } = keySources;
   const spans = mergeSpans([bySource(sightings, 'processes', fileProcesses.source), bySource(sightings, 'files', fileEvents.source)]);
   const { rows, hasMore } = pageBy([...spans.values()], 'first_seen', false, page);
+  const bySourceAndDevice = new Map(sightings.map((s) => [`${s.source}:${s.device_id}`, s]));
   const machines = machinesOf(db, rows);
   return {
     rows: rows.map((row) => {
       const id = String(row.id);
       const m = machines.get(id);
-      const processes = sightings.find((s) => s.device_id === id && s.source === fileProcesses.source);
-      const files = sightings.find((s) => s.device_id === id && s.source === fileEvents.source);
+      const processes = bySourceAndDevice.get(`${fileProcesses.source}:${id}`);
+      const files = bySourceAndDevice.get(`${fileEvents.source}:${id}`);
       return {
         device_id: row.id, computer_dns_name: m?.computer_dns_name ?? null, device_name: processes?.device_name ?? files?.device_name ?? null,
         rbac_group_name: m?.rbac_group_name ?? null, events: (processes?.events ?? 0) + (files?.events ?? 0),

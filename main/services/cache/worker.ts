@@ -175,16 +175,17 @@ function answer(request: WorkerRequest): void {
 
 /*
  * The writer copies the WAL into the file (a checkpoint) at an idle moment once the WAL has
- * passed half its bound (256 of 512 MiB, engine.ts), or after a quiet spell. Each page a checkpoint copies is decrypted
- * from the WAL and encrypted again into the file (the cipher sits in SQLite3 Multiple Ciphers'
- * VFS), and a sync answer touches most index pages: a copy after every answer re-encrypted
- * them every time. In-thread, 1M events, encrypted: a checkpoint after every answer 16,900
- * events per CPU-second, the WAL's own 256 MiB bound alone 25,400 (plaintext 25,700 either
- * way). The bench, timing each answer through what the writer then does idle: 0.71 of
- * plaintext with the copy after every answer, 0.73 from 128 MiB, 0.83 and 0.74 from 256 MiB. Waiting lets one copy serve several answers;
- * done idle, it still runs while a sync waits on the network, not inside a commit. The
- * engine's wal_autocheckpoint bounds a writer that is never idle; the quiet spell bounds what
- * a power cut could take (synchronous=NORMAL makes the WAL durable at checkpoints).
+ * passed half its bound (256 of 512 MiB, engine.ts), or after a quiet spell. Each page a
+ * checkpoint copies is decrypted from the WAL and encrypted again into the file (the cipher
+ * sits in SQLite3 Multiple Ciphers' VFS), and a sync answer touches most index pages, so a
+ * copy after every answer re-encrypted them every time. In-thread, 1M events, encrypted: a
+ * checkpoint after every answer 16,900 events per CPU-second, the WAL's own 256 MiB bound
+ * alone 25,400 (plaintext 25,700 either way). The bench, timing each answer through what the
+ * writer then does idle: 0.71 of plaintext with a copy after every answer, 0.73 from 128 MiB,
+ * 0.83, 0.74 and 0.75 from 256 MiB. Waiting lets one copy serve several answers; done idle,
+ * it still runs while a sync waits on the network, not inside a commit. The engine's
+ * wal_autocheckpoint bounds a writer that is never idle; the quiet spell bounds what a power
+ * cut could take (synchronous=NORMAL makes the WAL durable at checkpoints).
  */
 const idleMs = 100;
 const quietMs = 5_000;
