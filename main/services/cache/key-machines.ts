@@ -30,14 +30,14 @@ const keyOf = {
     columns: ['sha1'],
     fromRow: ['sha1'],
     groupBy: 'sha1',
-    present: 'sha1 IS NOT NULL',
+    present: "sha1 IS NOT NULL AND sha1 <> ''",
     eventsOf: (table: string, s: string) => [`SELECT min(timestamp) AS t FROM ${table} WHERE sha1 = ${s}.sha1 AND device_id = ${s}.device_id`],
   },
   account_machines: {
     columns: ['account_name', 'account_domain'],
     fromRow: ['account_name', "ifnull(account_domain, '')"],
     groupBy: "account_name COLLATE NOCASE, ifnull(account_domain, '') COLLATE NOCASE",
-    present: 'account_name IS NOT NULL',
+    present: "account_name IS NOT NULL AND account_name <> ''",
     eventsOf: (table: string, s: string) => {
       const name = `account_name = ${s}.account_name COLLATE NOCASE`;
       return [
