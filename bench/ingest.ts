@@ -7,7 +7,7 @@ import { startCacheClient } from '../main/services/cache/client';
 import type { Keychain } from '../main/services/keychain';
 import { entityBatches, slicePages, slicesOf } from './lib/data';
 import { row, type BenchRow } from './lib/report';
-import { nowMs } from './lib/stats';
+import { cpuMs, nowMs } from './lib/stats';
 
 export interface IngestResult {
   rows: BenchRow[];
@@ -16,14 +16,9 @@ export interface IngestResult {
   events: number;
 }
 
-/** One hunting answer through the sync writer exactly as syncHuntingTable drives it. */
-/** CPU time of this process (main thread and cache worker threads), in ms: immune to other processes' load. */
-export const cpuMs = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-};
 const spent = { plain: 0, encrypted: 0 };
 
+/** One hunting answer through the sync writer exactly as syncHuntingTable drives it. */
 async function writeSlice(client: CacheClient, field: string, pages: HuntingRow[][], stream: string, which: keyof typeof spent): Promise<number> {
   const start = nowMs();
   const cpu = cpuMs();

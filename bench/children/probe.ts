@@ -10,6 +10,7 @@ import { writeMeta } from '../../main/services/cache/meta';
 import { createWriter } from '../../main/services/cache/writer';
 import { purgeOlderThan } from '../../main/services/cache/purge';
 import { benchTenant, dataSpan, entityBatches, slicePages, slicesOf } from '../lib/data';
+import { cpuMs } from '../lib/stats';
 
 const events = Number(process.argv[2] ?? 100_000);
 const variant = process.argv[3] ?? 'base';
@@ -18,7 +19,6 @@ const tenant = benchTenant(events);
 const slices = slicesOf(tenant).map((slice) => ({ field: slice.field, pages: [...slicePages(tenant, slice)] }));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'probe-'));
 const file = path.join(dir, 'c.db');
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const db = openEngine({ file, tenantId: 't', key: encrypted ? new Uint8Array(randomBytes(32)) : null, role: 'writer', mustExist: false });
 for (const v of variant.split('+')) {
   if (v.startsWith('pragma:')) db.pragma(v.slice(7));
@@ -27,7 +27,7 @@ db.transaction(() => { migrate(db, 't'); writeMeta(db, { tenantId: 't', region: 
 for (const v of variant.split('+')) if (v.startsWith('sql:')) db.exec(v.slice(4));
 const writer = createWriter(db);
 for (const b of entityBatches(tenant)) writer.write(b);
-const c0 = cpu();
+const c0 = cpuMs();
 const w0 = performance.now();
 // ckpt:N copies the WAL into the file after every N answers, as the writer's idle checkpoint does after each.
 const every = Number(variant.split('+').find((v) => v.startsWith('ckpt:'))?.slice(5) ?? 0);
@@ -39,14 +39,14 @@ for (const [index, s] of slices.entries()) {
   writer.beforeCommit();
   db.exec('COMMIT');
 }
-const ingestCpu = cpu() - c0;
+const ingestCpu = cpuMs() - c0;
 const ingestWall = performance.now() - w0;
 const size = statSync(file).size;
 const span = dataSpan(tenant);
-const c1 = cpu();
+const c1 = cpuMs();
 const w1 = performance.now();
 const summary = purgeOlderThan(db, new Date(span.from + (span.to - span.from) / 3).toISOString());
-const purgeCpu = cpu() - c1;
+const purgeCpu = cpuMs() - c1;
 const purgeWall = performance.now() - w1;
 db.close();
 rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { syncTenant } from '../../main/services/operations/sync-tenant';
 import { connectTenant } from '../../main/services/tenant/connect';
 import { TenantProfile } from '../../main/services/tenant/profiles';
 import type { TenantRegistration } from '../../emulator';
+import { cpuMs } from '../lib/stats';
 
 const info = JSON.parse(process.argv[2] ?? '{}') as { url: string; caCertPem: string; registration: TenantRegistration };
 const host = new URL(info.url).host;
@@ -83,7 +84,7 @@ try {
   process.stdout.write(`${JSON.stringify({
     rowsWritten: summary.rowsWritten, wallMs, waits, calls, retries: summary.retries,
     hunting: { ms: huntingEnd - huntingStart, rows: huntingRowsAtEnd - huntingRowsAtStart },
-    maxRssKiB: process.resourceUsage().maxRSS, peak, cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000), info: info2,
+    maxRssKiB: process.resourceUsage().maxRSS, peak, cpuMs: Math.round(cpuMs()), info: info2,
   })}\n`);
 } finally {
   clearInterval(sampler);
