@@ -109,10 +109,14 @@ function upsert(db: Db, summary: keyof typeof keyOf) {
       device_name = CASE WHEN excluded.last_seen >= last_seen THEN excluded.device_name ELSE device_name END`);
 }
 
-const grouped = (table: string, summary: keyof typeof keyOf, where: string) => {
+/** A summary row's figures from its events; the name is the one at the latest event. */
+const spans = `count(*) AS n, min(timestamp) AS first_seen,
+  nullif(substr(max(timestamp || '|' || ifnull(device_name, '')), length(max(timestamp)) + 2), '') AS device_name, max(timestamp) AS last_seen`;
+
+/** A table's events grouped by a summary's key and machine (only the count, for a purge: it only subtracts). */
+const grouped = (table: string, summary: keyof typeof keyOf, where: string, figures = spans) => {
   const { columns, fromRow, groupBy, present } = keyOf[summary];
-  return `SELECT ${fromRow.map((f, i) => `${f} AS ${columns[i]}`).join(', ')}, device_id, count(*) AS n, min(timestamp) AS first_seen,
-      nullif(substr(max(timestamp || '|' || ifnull(device_name, '')), length(max(timestamp)) + 2), '') AS device_name, max(timestamp) AS last_seen
+  return `SELECT ${fromRow.map((f, i) => `${f} AS ${columns[i]}`).join(', ')}, device_id, ${figures}
     FROM ${table} WHERE ${present} AND ${where} GROUP BY ${groupBy}, device_id`;
 };
 
@@ -135,7 +139,7 @@ export function beforePurge(db: Db, table: string, rowids: string): void {
   for (const { table: from, summary, source } of Object.values(keySources)) {
     if (from !== table) continue;
     const { columns } = keyOf[summary];
-    db.prepare(`WITH gone AS (${grouped(table, summary, 'rowid IN (SELECT value FROM json_each(?))')})
+    db.prepare(`WITH gone AS (${grouped(table, summary, 'rowid IN (SELECT value FROM json_each(?))', 'count(*) AS n')})
       UPDATE ${summary} SET events = events - gone.n FROM gone
       WHERE ${columns.map((c) => `${summary}.${c} = gone.${c}`).join(' AND ')} AND ${summary}.source = ${source} AND ${summary}.device_id = gone.device_id`).run(rowids);
   }
