@@ -22,6 +22,7 @@ export type WorkerRequest =
   | { id: number; op: 'rollback' }
   | { id: number; op: 'purge'; cutoff: string }
   | { id: number; op: 'settle' }
+  | { id: number; op: 'checkpoint' }
   | { id: number; op: 'query'; name: string; params: unknown }
   | { id: number; op: 'info' }
   | { id: number; op: 'rekey'; newKey: Uint8Array }

@@ -119,6 +119,10 @@ function handle(request: WorkerRequest): unknown {
       theWriter();
       settle();
       return null;
+    case 'checkpoint':
+      theWriter();
+      checkpointNow();
+      return null;
     case 'rollback':
       rollbackStream();
       return null;
