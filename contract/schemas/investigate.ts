@@ -3,6 +3,13 @@ import type { investigateRequestNames } from '../names/investigate';
 import type { RequestSpec } from './spec';
 
 const tenantName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i);
+/**
+ * Rows in a page of a machine timeline or an entity list when the caller does not say: about
+ * a screen and a half, the rest as the analyst scrolls. On a first visit to an encrypted
+ * cache each row is likely a page of its own to read and decrypt (about 35 us), so the first
+ * page's size is most of its cost: README "Performance", page size.
+ */
+export const pageRows = 50;
 const limit = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
 const offset = z.number().int().min(0).max(10_000_000).default(0);
 const isoTime = z.string().min(4).max(40);
@@ -153,7 +160,7 @@ export const investigateRequests = {
   },
   /** A machine's events of every kind, newest first, keyset-paged. */
   'investigate.timeline': {
-    request: z.object({ ...forTenant, deviceId: z.string().min(1).max(256), filter: TimelineFilter.prefault({}), after: TimelineCursor.nullable().default(null), limit: limit(1000, 200) }).strict(),
+    request: z.object({ ...forTenant, deviceId: z.string().min(1).max(256), filter: TimelineFilter.prefault({}), after: TimelineCursor.nullable().default(null), limit: limit(1000, pageRows) }).strict(),
     response: z.object({ rows: z.array(Row), next: TimelineCursor.nullable() }),
   },
   /** Events per time bucket for the timeline's activity chart, under the same filter. */
@@ -172,7 +179,7 @@ export const investigateRequests = {
   },
   /** One page of an entity page's sub-list. */
   'investigate.list': {
-    request: z.object({ ...forTenant, list: z.enum(listNames), key: z.string().max(4096), limit: limit(500, 100), offset }).strict(),
+    request: z.object({ ...forTenant, list: z.enum(listNames), key: z.string().max(4096), limit: limit(500, pageRows), offset }).strict(),
     response: z.object({ rows: z.array(Row), hasMore: z.boolean() }),
   },
   /** Global search (FTS5 and exact pivots), grouped by entity type. */

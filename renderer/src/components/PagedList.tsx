@@ -1,4 +1,4 @@
-import type { ListName } from '../../../contract/schemas/investigate';
+import { pageRows, type ListName } from '../../../contract/schemas/investigate';
 import { call, usePaged } from '../api/call';
 import { ErrorNote } from './Status';
 import { VirtualTable, type Column } from './VirtualTable';
@@ -6,7 +6,7 @@ import { VirtualTable, type Column } from './VirtualTable';
 export type Row = Record<string, unknown>;
 
 /** One paged sub-list of an entity page (investigate.list), read a page at a time as it scrolls. */
-export function PagedList({ tenant, list, listKey, label, columns, rowKey, onOpen, empty, pageSize = 100, size, testId }: {
+export function PagedList({ tenant, list, listKey, label, columns, rowKey, onOpen, empty, pageSize = pageRows, size, testId }: {
   tenant: string;
   list: ListName;
   listKey: string;

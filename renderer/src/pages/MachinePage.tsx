@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { RequestOf, ResponseOf } from '../../../contract';
-import { timelineKinds, type TimelineCursorData, type TimelineKind } from '../../../contract/schemas/investigate';
+import { pageRows, timelineKinds, type TimelineCursorData, type TimelineKind } from '../../../contract/schemas/investigate';
 import { call, usePaged, useRequest } from '../api/call';
 import { accountCell, alertColumns, remoteCell } from '../components/columns';
 import { EntityFrame, Section } from '../components/EntityFrame';
@@ -56,7 +56,7 @@ function Timeline({ tenant, deviceId, query }: { tenant: string; deviceId: strin
   const paged = usePaged<Row, TimelineCursorData>(JSON.stringify({ tenant, deviceId, filter }), async (after) => {
     // A page is about three screens of rows; each row is a read of its own page of the cache
     // (a machine's events are spread over its sync answers), so 200 made a first visit ~2x slower.
-    const page = await call('investigate.timeline', { tenant, deviceId, filter, after, limit: 100 });
+    const page = await call('investigate.timeline', { tenant, deviceId, filter, after, limit: pageRows });
     return { rows: page.rows, next: page.next };
   });
   // The chart counts every event of the machine (tens of milliseconds on a busy one): asked for
