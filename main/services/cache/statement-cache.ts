@@ -11,8 +11,12 @@ import type { Db } from './engine';
 
 type Statement = Sqlite.Statement;
 
-/** Dynamic SQL (filters with N values) must not grow the cache without bound. */
-const MAX_STATEMENTS = 500;
+/**
+ * Dynamic SQL (filters with N values) must not grow the cache without bound. When full, the
+ * statement used longest ago goes: clearing all of them made the next few hundred queries of
+ * a search or a process tree prepare everything again.
+ */
+export const MAX_STATEMENTS = 500;
 const wrapped = new WeakMap<Db, Db>();
 
 export function withStatementCache(db: Db): Db {
@@ -23,11 +27,13 @@ export function withStatementCache(db: Db): Db {
     let statement = statements.get(sql);
     if (statement) {
       if (statement.reader) statement.pluck(false).raw(false).expand(false);
+      // A Map keeps insertion order: moved to the end, the first key is the least recently used.
+      statements.delete(sql);
     } else {
-      if (statements.size >= MAX_STATEMENTS) statements.clear();
+      if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value!);
       statement = db.prepare(sql);
-      statements.set(sql, statement);
     }
+    statements.set(sql, statement);
     return statement;
   };
   const proxy = new Proxy(db, {
