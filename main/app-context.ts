@@ -5,6 +5,7 @@ import { osKeychain, type Keychain } from './services/keychain';
 import type { DemoProvider } from './services/operations/demo-provider';
 import { SyncController } from './services/operations/sync-controller';
 import { defaultPolicy, effectivePolicy } from './services/policy/policy';
+import { openDataFolder } from './services/workspace/data-folder';
 import { SessionLock, type LockSettings } from './services/workspace/session-lock';
 import { Workspace } from './services/workspace/workspace';
 
@@ -14,6 +15,8 @@ export interface AppContext {
   version: string;
   mode: 'electron' | 'browser';
   startedAt: Date;
+  /** The start-up tidying of the data folder (workspace/data-folder.ts); only tests wait for it. */
+  dataFolderOpened: Promise<void>;
   events: EventBus;
   /** The tenant caches this process has open. */
   workspace: Workspace;
@@ -49,6 +52,7 @@ export function createAppContext(mode: AppContext['mode'], options: AppContextOp
     version: appVersion(),
     mode,
     startedAt: new Date(),
+    dataFolderOpened: openDataFolder(home),
     events,
     workspace,
     syncs: new SyncController(workspace, events, demo),

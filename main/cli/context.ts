@@ -1,6 +1,7 @@
 import { outpostHome } from '../config/home';
 import { openTenantCache, type CacheClient } from '../services/cache';
 import { osKeychain, type Keychain } from '../services/keychain';
+import { openDataFolder } from '../services/workspace/data-folder';
 import { endpointsOf, getProfile, type TenantProfile } from '../services/tenant/profiles';
 
 /** What every CLI command works with: the data folder and the OS keychain. */
@@ -9,8 +10,11 @@ export interface CliContext {
   keychain: Keychain;
 }
 
+/** Each command starts here; Node does not exit before the start-up tidying has finished. */
 export function cliContext(): CliContext {
-  return { home: outpostHome(), keychain: osKeychain() };
+  const home = outpostHome();
+  void openDataFolder(home);
+  return { home, keychain: osKeychain() };
 }
 
 /** Opens a tenant's cache, creating it (with its keychain key) on first use. */

@@ -41,7 +41,9 @@ const wipedPrefix = '.wiped-';
 
 /**
  * Deletes the folders earlier wipes renamed away and did not finish deleting (the process
- * ended first). Their files are ciphertext whose key is already gone. Not awaited by wipes.
+ * ended first). Their files are ciphertext whose key is already gone. Run at start-up
+ * (workspace/data-folder.ts), so it may meet a wipe, or another process's sweep, deleting
+ * the same folder: rm with force takes what is already gone as done.
  */
 export async function sweepWipedFolders(home: string): Promise<void> {
   const caches = path.join(home, 'caches');
@@ -57,9 +59,9 @@ export async function sweepWipedFolders(home: string): Promise<void> {
 /**
  * Takes the cache folder out of its place at once: renamed (atomic, same file system) to a
  * name no tenant folder can have, then deleted in the background. Unlinking a 1 GB file
- * takes half a second on ext4, and the files are already noise without their key. A
- * process that ends first leaves the renamed folder to the next wipe's sweep (the CLI's
- * Node process waits for the pending delete by itself).
+ * takes half a second on ext4, and the files are already noise without their key. Only this
+ * wipe's own folder: a process that ends first leaves it to the next start-up's sweep (the
+ * CLI's Node process waits for the pending delete by itself).
  */
 function removeFolder(folder: string): void {
   if (!existsSync(folder)) return;
@@ -97,7 +99,6 @@ export async function wipeTenantCache(options: { home: string; tenantId: string;
   const keyDestroyed = destroyed.every(Boolean);
   if (!keyDestroyed) await savePendingKeyHashes(home, [...(await pendingKeyHashes(home)), tenantIdHash(tenantFolderName(tenantId))]);
   const bytesRemoved = folderBytes(paths.folder);
-  void sweepWipedFolders(home);
   removeFolder(paths.folder);
   if (existsSync(paths.database)) throw new OutpostError('INTERNAL', 'The cache files could not be removed; close every Outpost window and wipe again.');
   const receipt: WipeReceipt = {
