@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { recordAudit } from '../services/audit/audit';
 import { cachePaths } from '../services/cache';
-import { wipeTenant } from '../services/operations/wipe-tenant';
-import { effectivePolicy } from '../services/policy/policy';
 import { OutpostError } from '../../contract';
 import { connectTenant, type TenantConnection } from '../services/tenant/connect';
 import type { TenantProfile } from '../services/tenant/profiles';
@@ -11,6 +9,7 @@ import type { DeviceCodePrompt, SignInMethod } from '../services/tenant/sign-in'
 import type { SyncProgress } from '../services/sync/progress';
 import { syncTenant } from '../services/operations/sync-tenant';
 import { openTenant } from '../services/operations/open-tenant';
+import { signOutTenant } from '../services/operations/sign-out';
 import { tenantCacheStatus } from '../services/operations/tenant-status';
 import { cliContext, list, profileNamed, type CliContext } from './context';
 import { startDemoTenant, type DemoTenant } from './demo';
@@ -96,23 +95,23 @@ export function registerSyncCommands(program: Command): void {
 
   program
     .command('logout')
-    .description('sign out of a tenant: forget its refresh token; wipe its cache too when the policy says so')
+    .description("sign out of a tenant: forget its refresh token; wipe its cache too when asked or when the tenant's policy says so")
     .requiredOption('--tenant <name>', 'the tenant profile')
-    .action(async (options: { tenant: string }) => {
+    .option('--wipe', "wipe the tenant's cache too (key first, then files); without it the cache stays readable offline")
+    .action(async (options: { tenant: string; wipe?: boolean }) => {
       const context = cliContext();
       const profile = await profileNamed(context, options.tenant);
-      let wipe = effectivePolicy(null, profile.policy).wipeOnSignOut;
-      if (existsSync(cachePaths(context.home, profile.tenantId).database)) {
-        const { cache, state } = await openTenant({ home: context.home, keychain: context.keychain, profile, purpose: 'sync' });
-        wipe ||= state.policy.wipeOnSignOut;
-        await recordAudit(cache, 'sign-out', profile.name, { wipe });
-        await cache.close();
+      // 'sync' opens a cache locked for being offline too long: the sign-out is still audited in it.
+      const opened = existsSync(cachePaths(context.home, profile.tenantId).database)
+        ? await openTenant({ home: context.home, keychain: context.keychain, profile, purpose: 'sync' })
+        : null;
+      try {
+        const outcome = await signOutTenant({ home: context.home, keychain: context.keychain, profile, cache: opened?.cache ?? null, wipe: options.wipe === true });
+        if (!outcome.wiped) console.log(`Signed out of ${profile.name}${opened ? '; its cache stays readable offline' : ''}.`);
+        else console.log(`Signed out of ${profile.name}; its cache was wiped${options.wipe ? '' : ', as its policy requires'}.`);
+      } finally {
+        await opened?.cache.close();
       }
-      await connectTenant(profile, context.keychain).signIn.signOut();
-      if (wipe) {
-        await wipeTenant({ home: context.home, keychain: context.keychain, profile, reason: 'sign-out' });
-        console.log(`Signed out of ${profile.name}; its cache was wiped, as its policy requires.`);
-      } else console.log(`Signed out of ${profile.name}.`);
     });
 
   program
