@@ -3,6 +3,7 @@ export const tenantRequestNames = [
   'tenants.list',
   'tenants.addDemo',
   'tenants.signIn',
+  'tenants.signOut',
   'sync.start',
   'sync.cancel',
   'sync.status',

@@ -20,6 +20,8 @@ export const TenantSummary = z.object({
   hasCache: z.boolean(),
   lastSyncAt: z.string().nullable(),
   lifecycle: Lifecycle.nullable(),
+  /** A refresh token is in the keychain (it may still have expired); null when the keychain could not be read. */
+  signedIn: z.boolean().nullable(),
 });
 
 export const SyncScopeSchema = z
@@ -74,6 +76,11 @@ export const tenantRequests = {
   'tenants.signIn': {
     request: z.object({ tenant: tenantName, method: z.enum(['device-code', 'browser']).default('device-code') }).strict(),
     response: z.object({ signedIn: z.boolean() }),
+  },
+  /** Forgets the refresh token; the cache stays readable offline unless `wipe`, or the tenant's policy, erases it. */
+  'tenants.signOut': {
+    request: z.object({ tenant: tenantName, wipe: z.boolean() }).strict(),
+    response: z.object({ wiped: z.boolean(), policyRequiresWipe: z.boolean() }),
   },
   'sync.start': {
     request: z.object({ tenant: tenantName, scope: SyncScopeSchema.optional() }).strict(),

@@ -4,10 +4,12 @@ import type { AppContext } from '../../app-context';
 import { exportAuditJsonl, recordAudit, verifyAudit } from '../../services/audit/audit';
 import { cachePaths } from '../../services/cache';
 import { reportedTables, tenantCacheStatus } from '../../services/operations/tenant-status';
+import { signOutTenant } from '../../services/operations/sign-out';
 import { wipeTenant } from '../../services/operations/wipe-tenant';
 import { policyState, type PolicyState } from '../../services/policy/guard';
 import { effectivePolicy } from '../../services/policy/policy';
 import { endpointsOf, saveProfile, type TenantProfile } from '../../services/tenant/profiles';
+import { tokenAccount } from '../../services/tenant/sign-in';
 import type { tenantRequestNames } from '../../../contract/names/tenants';
 import type { Handlers } from '../router';
 
@@ -26,6 +28,7 @@ function lifecycleData(state: PolicyState): Lifecycle {
 
 export function tenantHandlers(context: AppContext): TenantHandlers {
   const { workspace, syncs, lock } = context;
+  const keychain = workspace.keychain;
   const hasCache = (profile: TenantProfile) => existsSync(cachePaths(workspace.home, profile.tenantId).database);
 
   async function summary(profile: TenantProfile): Promise<ResponseOf<'tenants.list'>[number]> {
@@ -42,6 +45,7 @@ export function tenantHandlers(context: AppContext): TenantHandlers {
       hasCache: hasCache(profile),
       lastSyncAt: state?.lastSyncAt?.toISOString() ?? null,
       lifecycle: state ? lifecycleData(state) : null,
+      signedIn: await keychain.get(tokenAccount(profile.name)).then((token) => token !== null, () => null),
     };
   }
 
@@ -61,6 +65,15 @@ export function tenantHandlers(context: AppContext): TenantHandlers {
       const cache = await workspace.cache(tenant, 'if-missing');
       await recordAudit(cache, 'sign-in', tenant, { method });
       return { signedIn: true };
+    },
+    'tenants.signOut': async ({ tenant, wipe }) => {
+      const profile = await workspace.profile(tenant);
+      await syncs.stop(tenant);
+      const cache = hasCache(profile) ? await workspace.cache(tenant, false, 'sync') : null;
+      const outcome = await signOutTenant({ home: workspace.home, keychain, profile, cache, wipe });
+      // A wiped cache was closed underneath the workspace: forget it.
+      if (outcome.wiped) await workspace.close(tenant);
+      return { wiped: outcome.wiped, policyRequiresWipe: outcome.policyRequiresWipe };
     },
     'sync.start': async ({ tenant, scope }) => {
       await workspace.profile(tenant);

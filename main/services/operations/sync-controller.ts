@@ -11,6 +11,7 @@ import { syncTenant } from './sync-tenant';
 interface Running {
   controller: AbortController;
   progress: SyncProgress | null;
+  finished: Promise<void>;
 }
 
 /**
@@ -62,10 +63,10 @@ export class SyncController {
 
   start(tenant: string, scope?: SyncScopeInput): boolean {
     if (this.running.has(tenant)) return false;
-    const run: Running = { controller: new AbortController(), progress: null };
+    const run: Running = { controller: new AbortController(), progress: null, finished: Promise.resolve() };
     this.running.set(tenant, run);
     this.lastErrors.delete(tenant);
-    void this.run(tenant, run, scope).finally(() => this.running.delete(tenant));
+    run.finished = this.run(tenant, run, scope).finally(() => this.running.delete(tenant));
     return true;
   }
 
@@ -73,6 +74,16 @@ export class SyncController {
     const run = this.running.get(tenant);
     run?.controller.abort();
     return run !== undefined;
+  }
+
+  /**
+   * Cancels and waits until the sync has let go of its connection: a sync still running
+   * could refresh its token and put it back in the keychain after a sign-out.
+   */
+  async stop(tenant: string): Promise<void> {
+    const run = this.running.get(tenant);
+    run?.controller.abort();
+    await run?.finished;
   }
 
   cancelAll(): void {
