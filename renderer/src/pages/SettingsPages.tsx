@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { useNavigation } from '../stores/navigation';
 import { usePreferences, type ThemeChoice } from '../stores/preferences';
-import { useSession } from '../stores/session';
+import { selectCurrentTenant, useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
+import { SignInSection } from './SignInSection';
 import { AuditLogSection, WipeSection } from './TenantAdmin';
 
 export function SettingsPage() {
@@ -10,6 +11,7 @@ export function SettingsPage() {
   const setTheme = usePreferences((s) => s.setTheme);
   const lock = useSession((s) => s.lock);
   const tenant = useSession((s) => s.tenant);
+  const signedIn = useSession((s) => selectCurrentTenant(s)?.signedIn);
   return (
     <article>
       <header className="entity-header">
@@ -31,7 +33,9 @@ export function SettingsPage() {
         </button>{' '}
         <span className="muted">Closes every cache and drops its key from memory until you unlock.</span>
       </p>
-      {tenant ? <AuditLogSection tenant={tenant} /> : null}
+      {tenant ? <SignInSection tenant={tenant} /> : null}
+      {/* Read again after a sign-in or sign-out, which each add an entry. */}
+      {tenant ? <AuditLogSection key={String(signedIn)} tenant={tenant} /> : null}
       {tenant ? <WipeSection tenant={tenant} /> : null}
     </article>
   );

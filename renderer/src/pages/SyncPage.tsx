@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { severities } from '../../../contract/schemas/investigate';
 import { useRequest } from '../api/call';
+import { Link } from '../components/Link';
 import { ErrorNote, formatTime } from '../components/Status';
 import { selectCurrentTenant, useSession } from '../stores/session';
 import { formatEta, selectOnline, selectPercent, useSync, type SyncScope } from '../stores/sync';
@@ -134,6 +135,12 @@ export function SyncPage() {
         <button type="submit" disabled={!tenant || sync.running} data-testid="start-sync">
           Sync now
         </button>
+        {tenant && summary?.signedIn === false ? (
+          <p className="muted" data-testid="signed-out-note">
+            Not signed in to {tenant}:{' '}
+            {summary.demo ? 'the demo tenant signs in again by itself at the next sync.' : <>sign in again under <Link to={{ page: 'settings' }}>Settings</Link> to sync.</>}
+          </p>
+        ) : null}
       </form>
       {status ? (
         <section className="page-section" aria-label="Last sync">
