@@ -323,6 +323,20 @@ test('tags and notes survive a restart; the HTML export opens offline; the pseud
   expect(exports.some((entry) => JSON.stringify(entry.detail).includes('"pseudonymized":true'))).toBe(true);
 });
 
+test('settings: sign out asks first, then the tenant reads as not signed in and its cache stays readable', async ({ page }) => {
+  await open(page, '/settings');
+  await expect(page.getByTestId('signin-state')).toContainText('Signed in to demo');
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByRole('alertdialog', { name: 'Sign out of demo?' })).toBeVisible();
+  await shot(page, 'settings-sign-out-confirm');
+  await page.getByTestId('sign-out-keep').click();
+  await expect(page.getByTestId('signin-state')).toContainText('Not signed in to demo');
+  await expect(page.getByTestId('audit-log')).toContainText('sign-out');
+  await shot(page, 'settings-signed-out');
+  await open(page, '/alerts');
+  await expect(page.getByTestId('alert-total')).toContainText('alerts');
+});
+
 test('settings: the audit log view verifies its chain, and the wipe needs the tenant name typed, then erases the cache', async ({ page }) => {
   await open(page, '/settings');
   await expect(title(page)).toHaveText('Settings');
