@@ -1,5 +1,6 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { CacheClient } from '../cache';
+import type { AuditRecord, CacheClient } from '../cache';
 import { auditAnchorFile } from '../cache';
 import { verifyChain, type AuditAction, type ChainedEntry, type ChainVerdict } from './chain';
 
@@ -8,9 +9,33 @@ export function actor(): string {
   return process.env.USER ?? process.env.USERNAME ?? 'analyst';
 }
 
+/** One audit entry, as the writer chains it into whatever transaction it is part of. */
+export function auditEntry(action: AuditAction, target: string | null, detail: unknown = null): AuditRecord {
+  return { at: new Date().toISOString(), actor: actor(), action, target, detail };
+}
+
 /** Appends one audit entry; the writer chains it inside its transaction. */
 export async function recordAudit(cache: Pick<CacheClient, 'write'>, action: AuditAction, target: string | null, detail: unknown = null): Promise<void> {
-  await cache.write({ audit: [{ at: new Date().toISOString(), actor: actor(), action, target, detail }] });
+  await cache.write({ audit: [auditEntry(action, target, detail)] });
+}
+
+/**
+ * Moves the anchor beside the file (see readAnchor) to an entry committed by a streamed
+ * transaction: the writer thread anchors only the entries of its one-batch writes. Never
+ * backwards, since a write queued behind the transaction may have anchored a newer entry
+ * already; read and rename are synchronous to keep that window small.
+ */
+export function anchorCommittedAudit(databaseFile: string, head: { seq: number; hash: string }): void {
+  const file = auditAnchorFile(databaseFile);
+  let anchored = 0;
+  try {
+    anchored = Number(readFileSync(file, 'utf8').split(' ')[0]);
+  } catch {
+    // no anchor yet
+  }
+  if (anchored >= head.seq) return;
+  writeFileSync(`${file}.tmp`, `${head.seq} ${head.hash}\n`, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }
 
 interface AuditRow {

@@ -1,5 +1,6 @@
 import { OutpostError } from '../../../contract';
-import type { CacheBatch, CacheClient, CheckpointRecord, Row, TenantPolicyRecord } from '../cache';
+import { anchorCommittedAudit } from '../audit/audit';
+import type { AuditRecord, CacheBatch, CacheClient, CheckpointRecord, Row, TenantPolicyRecord, WriteSummary } from '../cache';
 import { bundleTables, entityKey, entityTime, type BundleFilter, type BundleTable, type EntityTable } from '../cache/queries-bundle';
 import type { BundleRow } from './format';
 import type { OpenedBundle } from './open';
@@ -52,6 +53,8 @@ export interface MergeOptions {
   onProgress?(rows: number): void;
   /** Test hook: called after each batch is appended (the kill test stops the process here). */
   onAppended?(rows: number): void | Promise<void>;
+  /** The import's audit entry, made from the merge's outcome and committed with it: both or neither. */
+  audit?(result: MergeResult): AuditRecord;
 }
 
 function invalid(why: string): OutpostError {
@@ -102,8 +105,8 @@ interface Checkpoint {
 /**
  * Merges the bundle's rows into the cache in one transaction, then its header: the policy
  * and scope when this bundle is the newest seen, the exporter's last sync and the bundle's
- * creation as trusted times (each only moves forward). Rolls back on any error, including
- * one the bundle raises after its last row (wrong counts, file changed).
+ * creation as trusted times (each only moves forward), and the audit entry. Rolls back on
+ * any error, including one the bundle raises after its last row (wrong counts, file changed).
  */
 export async function mergeBundle(opts: MergeOptions): Promise<MergeResult> {
   const { cache, bundle } = opts;
@@ -114,6 +117,7 @@ export async function mergeBundle(opts: MergeOptions): Promise<MergeResult> {
   const policyRow = (await cache.query('policy')) as { policy?: string; source?: string; updated_at?: string } | null;
 
   const result: MergeResult = { read: {}, entitiesWritten: {}, entitiesKept: 0, newest: false };
+  let committed: WriteSummary | null = null;
   const transaction = await cache.transaction();
   try {
     let pending = new Map<string, Row[]>();
@@ -163,11 +167,13 @@ export async function mergeBundle(opts: MergeOptions): Promise<MergeResult> {
     // The exporter's clock at sealing, vouched for by its signature: a clock set back here cannot extend retention.
     if (!(cursorOf('clock') !== null && cursorOf('clock')! >= header.createdAt)) moved.push({ stream: 'clock', cursor: header.createdAt, detail: null });
     if (moved.length > 0) final.checkpoints = moved;
-    await transaction.commit(final);
+    if (opts.audit) final.audit = [opts.audit(result)];
+    committed = await transaction.commit(final);
   } catch (error) {
     await transaction.rollback();
     throw error;
   }
+  if (committed?.auditHead) anchorCommittedAudit(cache.path, committed.auditHead);
   return result;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { OutpostError } from '../../../contract';
-import { actor, recordAudit } from '../audit/audit';
+import { actor, auditEntry, recordAudit } from '../audit/audit';
 import { cacheKeyAccount, cachePaths, openTenantCache, type CacheClient } from '../cache';
 import { normalizeTime } from '../cache/columns';
 import { bundleTables, type BundleFilter } from '../cache/queries-bundle';
@@ -195,14 +195,31 @@ export async function importTarget(options: { home: string; keychain: Keychain; 
       try {
         const before = (await cache.info()).rowCounts;
         const fresh = bundleTables.length > 0 && dataTables.every((table) => (before[table] ?? 0) === 0);
-        const merged = await mergeBundle({ cache, bundle, fresh, onProgress: hooks.onProgress, onAppended: hooks.onAppended });
+        // The profile's name is chosen now: the audit entry naming it commits with the merge.
+        const name = profile?.name ?? (await freeName(home, header.origin?.name ?? `tenant-${header.tenantId.slice(0, 8)}`, header.tenantId));
+        const merged = await mergeBundle({
+          cache,
+          bundle,
+          fresh,
+          onProgress: hooks.onProgress,
+          onAppended: hooks.onAppended,
+          audit: (result) => auditEntry('import', name, {
+            bundleId: header.bundleId,
+            signer: bundle.signerFingerprint,
+            counts: header.counts,
+            createdAt: header.createdAt,
+            newest: result.newest,
+            unchanged: result.entitiesKept,
+            by: actor(),
+          }),
+        });
         committed = true;
 
         let target = profile;
         if (!target) {
           const { cloud, geo } = cloudAndGeo(header.region, header.origin);
           target = await saveProfile(home, {
-            name: await freeName(home, header.origin?.name ?? `tenant-${header.tenantId.slice(0, 8)}`, header.tenantId),
+            name,
             tenantId: header.tenantId,
             cloud,
             geo,
@@ -211,15 +228,6 @@ export async function importTarget(options: { home: string; keychain: Keychain; 
             createdAt: new Date().toISOString(),
           });
         }
-        await recordAudit(cache, 'import', target.name, {
-          bundleId: header.bundleId,
-          signer: bundle.signerFingerprint,
-          counts: header.counts,
-          createdAt: header.createdAt,
-          newest: merged.newest,
-          unchanged: merged.entitiesKept,
-          by: actor(),
-        });
         // The bundle's policy now applies here: purge what its retention no longer allows.
         const state = await policyState(cache, target, options.now?.());
         await purgeExpired(cache, state);
