@@ -1,4 +1,3 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AuditRecord, CacheClient } from '../cache';
 import { auditAnchorFile } from '../cache';
@@ -17,25 +16,6 @@ export function auditEntry(action: AuditAction, target: string | null, detail: u
 /** Appends one audit entry; the writer chains it inside its transaction. */
 export async function recordAudit(cache: Pick<CacheClient, 'write'>, action: AuditAction, target: string | null, detail: unknown = null): Promise<void> {
   await cache.write({ audit: [auditEntry(action, target, detail)] });
-}
-
-/**
- * Moves the anchor beside the file (see readAnchor) to an entry committed by a streamed
- * transaction: the writer thread anchors only the entries of its one-batch writes. Never
- * backwards, since a write queued behind the transaction may have anchored a newer entry
- * already; read and rename are synchronous to keep that window small.
- */
-export function anchorCommittedAudit(databaseFile: string, head: { seq: number; hash: string }): void {
-  const file = auditAnchorFile(databaseFile);
-  let anchored = 0;
-  try {
-    anchored = Number(readFileSync(file, 'utf8').split(' ')[0]);
-  } catch {
-    // no anchor yet
-  }
-  if (anchored >= head.seq) return;
-  writeFileSync(`${file}.tmp`, `${head.seq} ${head.hash}\n`, { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
 }
 
 interface AuditRow {

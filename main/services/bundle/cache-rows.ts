@@ -1,6 +1,5 @@
 import { OutpostError } from '../../../contract';
-import { anchorCommittedAudit } from '../audit/audit';
-import type { AuditRecord, CacheBatch, CacheClient, CheckpointRecord, Row, TenantPolicyRecord, WriteSummary } from '../cache';
+import type { AuditRecord, CacheBatch, CacheClient, CheckpointRecord, Row, TenantPolicyRecord } from '../cache';
 import { bundleTables, entityKey, entityTime, type BundleFilter, type BundleTable, type EntityTable } from '../cache/queries-bundle';
 import type { BundleRow } from './format';
 import type { OpenedBundle } from './open';
@@ -117,7 +116,6 @@ export async function mergeBundle(opts: MergeOptions): Promise<MergeResult> {
   const policyRow = (await cache.query('policy')) as { policy?: string; source?: string; updated_at?: string } | null;
 
   const result: MergeResult = { read: {}, entitiesWritten: {}, entitiesKept: 0, newest: false };
-  let committed: WriteSummary | null = null;
   const transaction = await cache.transaction();
   try {
     let pending = new Map<string, Row[]>();
@@ -168,12 +166,11 @@ export async function mergeBundle(opts: MergeOptions): Promise<MergeResult> {
     if (!(cursorOf('clock') !== null && cursorOf('clock')! >= header.createdAt)) moved.push({ stream: 'clock', cursor: header.createdAt, detail: null });
     if (moved.length > 0) final.checkpoints = moved;
     if (opts.audit) final.audit = [opts.audit(result)];
-    committed = await transaction.commit(final);
+    await transaction.commit(final);
   } catch (error) {
     await transaction.rollback();
     throw error;
   }
-  if (committed?.auditHead) anchorCommittedAudit(cache.path, committed.auditHead);
   return result;
 }
 

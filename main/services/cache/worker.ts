@@ -110,6 +110,9 @@ function handle(request: WorkerRequest): unknown {
       theWriter().beforeCommit();
       db.exec('COMMIT');
       streamOpen = false;
+      // Entries committed by a stream (a bundle import's) are anchored here too, in order with
+      // every other write, since this thread is the only writer.
+      if (summary?.auditHead) anchorAudit(summary.auditHead);
       return summary;
     }
     case 'purge':
