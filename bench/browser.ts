@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openTenantCache, type HuntingRow } from '../main/services/cache';
-import type { Keychain } from '../main/services/keychain';
+import { dataFolderKeychain, type Keychain } from '../main/services/keychain';
 import { endpointsOf, saveProfile, type TenantProfile } from '../main/services/tenant/profiles';
 import { benchTenant, entityBatches, slicePages, slicesOf } from './lib/data';
 import { row, type BenchRow } from './lib/report';
@@ -153,7 +153,8 @@ export async function benchBrowser(options: { events: number; keychain: Keychain
   const browser = await playwright.launch({ executablePath: chromium, headless: true, args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   try {
     options.log(`browser: filling a tenant with ${options.events.toLocaleString('en-US')} events on one machine`);
-    const { machineId, words, sha1s } = await fillTenant(home, options.keychain, options.events);
+    // Written through the keychain as `outpost serve` will see this data folder.
+    const { machineId, words, sha1s } = await fillTenant(home, dataFolderKeychain(home, options.keychain), options.events);
     server = await serve(options.root, home);
     const page = await browser.newPage();
     await page.addInitScript("window.localStorage.setItem('outpost.tenant', 'bench')");

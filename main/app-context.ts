@@ -1,7 +1,7 @@
 import { EventBus } from './router/events';
 import { outpostHome } from './config/home';
 import { appVersion } from './config/version';
-import { osKeychain, type Keychain } from './services/keychain';
+import { dataFolderKeychain, osKeychain, type Keychain } from './services/keychain';
 import type { DemoProvider } from './services/operations/demo-provider';
 import { SyncController } from './services/operations/sync-controller';
 import { defaultPolicy, effectivePolicy } from './services/policy/policy';
@@ -45,7 +45,7 @@ async function lockSettings(workspace: Workspace): Promise<LockSettings> {
 export function createAppContext(mode: AppContext['mode'], options: AppContextOptions = {}): AppContext {
   const home = outpostHome(options.env ?? process.env);
   const events = new EventBus();
-  const workspace = new Workspace(home, options.keychain ?? osKeychain());
+  const workspace = new Workspace(home, options.keychain ?? dataFolderKeychain(home, osKeychain()));
   const demo = options.demo ?? null;
   return {
     home,

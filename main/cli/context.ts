@@ -1,6 +1,6 @@
 import { outpostHome } from '../config/home';
 import { openTenantCache, type CacheClient } from '../services/cache';
-import { osKeychain, type Keychain } from '../services/keychain';
+import { dataFolderKeychain, osKeychain, type Keychain } from '../services/keychain';
 import { openDataFolder } from '../services/workspace/data-folder';
 import { endpointsOf, getProfile, type TenantProfile } from '../services/tenant/profiles';
 
@@ -14,7 +14,7 @@ export interface CliContext {
 export function cliContext(): CliContext {
   const home = outpostHome();
   void openDataFolder(home);
-  return { home, keychain: osKeychain() };
+  return { home, keychain: dataFolderKeychain(home, osKeychain()) };
 }
 
 /** Opens a tenant's cache, creating it (with its keychain key) on first use. */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cacheKeyAccount, openTenantCache, pendingCacheKeyAccount } from '../../main/services/cache';
+import { dataFolderKeychain } from '../../main/services/keychain';
 import { markedBatch, repoRoot, tempHome, trackedKeychain, uniqueTenant } from './helpers';
 
 const bundle = path.join(repoRoot, 'dist/cli.mjs');
@@ -25,8 +26,10 @@ describe.each(runners)('outpost cache (%s)', (_name, runner) => {
 
   async function cache() {
     const { home, remove } = tempHome();
-    const keychain = trackedKeychain();
-    cleanups.push(remove, () => keychain.cleanup());
+    // The keychain as the CLI sees this data folder: its accounts carry the folder's id.
+    const tracked = trackedKeychain();
+    const keychain = dataFolderKeychain(home, tracked);
+    cleanups.push(remove, () => tracked.cleanup());
     const tenantId = uniqueTenant();
     const client = await openTenantCache({ home, tenantId, region: 'eu', keychain, create: true });
     await client.write(markedBatch('cli', 500));

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { cacheKeyAccount, cachePaths } from '../../main/services/cache';
-import { osKeychain } from '../../main/services/keychain';
+import { dataFolderKeychain, osKeychain } from '../../main/services/keychain';
 import { openTenant } from '../../main/services/operations/open-tenant';
 import { syncTenant } from '../../main/services/operations/sync-tenant';
 import { connectTenant } from '../../main/services/tenant/connect';
@@ -94,7 +94,7 @@ async function lane(name: string, limits: typeof FAST | undefined, pageSize: num
     name, emulator, home, tenantId, truth,
     close: async () => {
       await outpost(home, 'logout', '--tenant', name).catch(() => undefined);
-      await osKeychain().delete(cacheKeyAccount(tenantId)).catch(() => undefined);
+      await dataFolderKeychain(home, osKeychain()).delete(cacheKeyAccount(tenantId)).catch(() => undefined);
       rmSync(home, { recursive: true, force: true });
       await emulator.close();
     },
@@ -159,7 +159,8 @@ async function resume(l: Lane): Promise<void> {
 }
 
 async function resumeOnce(l: Lane): Promise<void> {
-  const keychain = osKeychain();
+  // The keychain as the CLI sees this lane's data folder (its accounts carry the folder's id).
+  const keychain = dataFolderKeychain(l.home, osKeychain());
   const profile = await getProfile(l.home, l.name);
   const connection = connectTenant(profile, keychain);
   try {
@@ -175,7 +176,7 @@ async function resumeOnce(l: Lane): Promise<void> {
 }
 
 async function cached(l: Lane): Promise<Sums> {
-  const key = await osKeychain().get(cacheKeyAccount(l.tenantId));
+  const key = await dataFolderKeychain(l.home, osKeychain()).get(cacheKeyAccount(l.tenantId));
   expect(key).toMatch(/^[0-9a-f]{64}$/);
   return readCacheFile(cachePaths(l.home, l.tenantId).database, l.tenantId, key!, cacheSums);
 }
