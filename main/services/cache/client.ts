@@ -5,6 +5,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { OutpostError } from '../../../contract';
 import { appVersion } from '../../config/version';
 import type { CacheInfo } from './info';
+import type { ForgetSummary } from './forget-machines';
 import type { PurgeSummary } from './purge';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
 import type { QueryName, QueryParams, QueryResult } from './queries';
@@ -30,6 +31,8 @@ export interface CacheClient {
   transaction(): Promise<CacheTransaction>;
   /** Removes rows older than the cutoff and hands their pages back (see purge.ts). */
   purge(cutoff: string): Promise<PurgeSummary>;
+  /** Removes every row of the machines not in `keep` (ids), as the purge removes rows (see forget-machines.ts). */
+  forgetMachinesOutside(keep: readonly string[]): Promise<ForgetSummary>;
   /**
    * Does now what the writer does at its next idle moment (worker.ts: the checkpoint, once
    * the WAL is big enough). The ingest benchmark times it with each answer, so each side's
@@ -245,6 +248,10 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
     async purge(cutoff) {
       open();
       return (await writer.request({ op: 'purge', cutoff })) as PurgeSummary;
+    },
+    async forgetMachinesOutside(keep) {
+      open();
+      return (await writer.request({ op: 'forgetMachinesOutside', keep: [...keep] })) as ForgetSummary;
     },
     async settle() {
       open();

@@ -8,3 +8,4 @@ export type { QueryName, QueryParams, QueryResult, Row, SearchHit } from './quer
 export type * from './records';
 export { latestSchemaVersion } from './migrations';
 export type { PurgeSummary } from './purge';
+export type { ForgetSummary } from './forget-machines';

@@ -152,3 +152,12 @@ export function afterPurge(db: Db, cutoff: string): void {
     db.prepare(`UPDATE ${summary} SET first_seen = (SELECT min(t) FROM (${first})) WHERE source = ${source} AND first_seen < ?`).run(cutoff);
   }
 }
+
+/**
+ * After machines were forgotten (forget-machines.ts): every event of theirs came off by
+ * `beforePurge`, so their pairs are left with none, and the kept machines' pairs are untouched
+ * (a pair is one machine's), first sightings included.
+ */
+export function afterForget(db: Db): void {
+  for (const summary of Object.keys(keyOf)) db.prepare(`DELETE FROM ${summary} WHERE events <= 0`).run();
+}

@@ -21,6 +21,7 @@ export type WorkerRequest =
   | { id: number; op: 'commit'; batch?: CacheBatch }
   | { id: number; op: 'rollback' }
   | { id: number; op: 'purge'; cutoff: string }
+  | { id: number; op: 'forgetMachinesOutside'; keep: string[] }
   | { id: number; op: 'settle' }
   | { id: number; op: 'checkpoint' }
   | { id: number; op: 'query'; name: string; params: unknown }

@@ -2,6 +2,7 @@ import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { auditAnchorFile } from './paths';
 import { purgeOlderThan } from './purge';
+import { forgetMachinesOutside } from './forget-machines';
 import { OutpostError } from '../../../contract';
 import { diagnose, openEngine, reencrypt, type Db } from './engine';
 import { cacheInfo } from './info';
@@ -118,6 +119,9 @@ function handle(request: WorkerRequest): unknown {
     case 'purge':
       theWriter();
       return purgeOlderThan(db, request.cutoff);
+    case 'forgetMachinesOutside':
+      theWriter();
+      return forgetMachinesOutside(db, request.keep);
     case 'settle':
       theWriter();
       settle();
