@@ -40,6 +40,7 @@ export const errorCodes = [
   'NETWORK',
   'SYNC_CANCELLED',
   'SYNC_DISABLED',
+  'SCOPE_EMPTY',
   'UNSUPPORTED_TABLE',
   // policy, wipe, audit, bundles
   'POLICY_INVALID',

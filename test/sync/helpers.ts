@@ -309,6 +309,7 @@ export function recordingCache(cache: CacheClient): { cache: SyncCache; plans: M
     cache: {
       tenantId: cache.tenantId,
       query: cache.query.bind(cache),
+      forgetMachinesOutside: cache.forgetMachinesOutside.bind(cache),
       write: async (batch) => {
         note(batch);
         return cache.write(batch);

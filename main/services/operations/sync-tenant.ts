@@ -50,6 +50,10 @@ export async function syncTenant(options: SyncTenantOptions): Promise<SyncSummar
       onServerTime: (date) => {
         if (!latestServerTime || date > latestServerTime) latestServerTime = date;
       },
+      // Recorded as soon as it is done, so a sync that fails later still accounts for it; how
+      // many and why, never which (machine names are tenant data the cache just let go of).
+      onForgotten: (forgotten) =>
+        recordAudit(cache, 'purge', null, { reason: 'scope narrowed', machines: forgotten.machines, removed: forgotten.removed, freedPages: forgotten.freedPages }),
     });
   } catch (error) {
     if (latestServerTime) await recordTrustedTime(cache, latestServerTime);
@@ -65,6 +69,8 @@ export async function syncTenant(options: SyncTenantOptions): Promise<SyncSummar
   if (latestServerTime) await recordTrustedTime(cache, latestServerTime);
   const after = await policyState(cache, profile, options.now?.());
   await purgeExpired(cache, after);
-  await recordAudit(cache, 'sync', profile.name, { ok: true, rowsWritten: summary.rowsWritten, scope: summary.scope, retries: summary.retries });
+  await recordAudit(cache, 'sync', profile.name, {
+    ok: true, rowsWritten: summary.rowsWritten, scope: summary.scope, retries: summary.retries, forgottenMachines: summary.forgotten?.machines ?? 0,
+  });
   return summary;
 }

@@ -18,6 +18,8 @@ export interface PhaseContext {
   checkpoints: Map<string, { cursor: string | null; detail: unknown }>;
   /** Rows a hunting query may plan for (SLICE_ROWS; tests lower it to exercise slicing at small scale). */
   sliceRows?: number;
+  /** The scope differs from the one stored with the cache: it must match a machine (see syncMachines). */
+  scopeChanged?: boolean;
 }
 
 interface ApiMachine extends ScopedMachine {
@@ -41,6 +43,11 @@ export async function syncMachines(ctx: PhaseContext): Promise<ApiMachine[]> {
     ctx.progress.rowsWritten += inScope.length;
     ctx.progress.advance(page.length);
     void summary;
+  }
+  // A changed scope that matches nothing is most likely a mistyped group or machine name, and
+  // adopting it would forget every cached machine (runner.ts): refuse it before anything moves.
+  if (ctx.scopeChanged && kept.length === 0) {
+    throw new OutpostError('SCOPE_EMPTY', 'The new sync scope matches no machine the sign-in can see (check the group and machine names); the cache and its scope are unchanged.');
   }
   await ctx.cache.write({ checkpoints: [{ stream: 'machines', cursor: ctx.startedAt.toISOString(), detail: { count: kept.length } }] });
   return kept;

@@ -1,4 +1,5 @@
 import { OutpostError } from '../../../contract';
+import type { ForgetSummary } from '../cache';
 import type { TenantConnection } from '../tenant/connect';
 import type { DefenderApiOptions } from '../tenant/defender-api';
 import { syncFileProfiles } from './files';
@@ -22,6 +23,8 @@ export interface SyncOptions {
   sliceRows?: number;
   /** Called with the tenant's clock from every answer, for the retention clock. */
   onServerTime?(date: Date): void;
+  /** Called once a changed scope has made the cache forget the machines outside it (for the audit log). */
+  onForgotten?(forgotten: ForgetSummary): Promise<void> | void;
 }
 
 export interface SyncSummary {
@@ -33,6 +36,8 @@ export interface SyncSummary {
   rowsWritten: number;
   retries: number;
   throttledSeconds: number;
+  /** What a changed scope made the cache forget (machines outside it); null when the scope was unchanged. */
+  forgotten: ForgetSummary | null;
 }
 
 export interface TenantPolicyAnswer {
@@ -70,24 +75,15 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const scope = SyncScope.parse(options.scope ?? stored?.scope ?? {});
   const checkpointRows = (await cache.query('checkpoints')) as Array<{ stream: string; cursor: string | null; detail: string | null }>;
   const checkpoints = new Map(checkpointRows.map((row) => [row.stream, { cursor: row.cursor, detail: row.detail ? (JSON.parse(row.detail) as unknown) : null }]));
-  // A different scope starts alerts and hunting afresh: the stored plans were cut for the old
-  // scope, and the cursors say what the old scope has seen, not what a machine new to the scope
-  // has (keeping them left a widened scope with only the last hour of the new machines' events
-  // and none of their older alerts). The reset commits with the new scope, so a sync killed
-  // right after still starts afresh; upserts make the repeat of what is cached harmless.
-  const resets: Array<{ stream: string; cursor: null; detail: null }> = [];
-  if (stored && JSON.stringify(SyncScope.parse(stored.scope ?? {})) !== JSON.stringify(scope)) {
-    for (const [stream, checkpoint] of checkpoints) {
-      if (!stream.startsWith('hunt:') && stream !== 'alerts') continue;
-      checkpoint.cursor = null;
-      checkpoint.detail = null;
-      resets.push({ stream, cursor: null, detail: null });
-    }
-  }
-  await cache.write({ scope, checkpoints: resets });
+  // A changed scope is adopted only once the machines phase has listed what it covers (see
+  // adoptScope); until then the stored scope and cursors stay, so a refused or killed sync
+  // leaves the cache as it was and the next one sees the change again.
+  const scopeChanged = stored !== null && JSON.stringify(SyncScope.parse(stored.scope ?? {})) !== JSON.stringify(scope);
+  if (!scopeChanged) await cache.write({ scope });
 
-  const ctx: PhaseContext = { api, cache, scope, progress, signal, startedAt, checkpoints, sliceRows: options.sliceRows };
+  const ctx: PhaseContext = { api, cache, scope, progress, signal, startedAt, checkpoints, sliceRows: options.sliceRows, scopeChanged };
   let machineCount = 0;
+  let forgotten: ForgetSummary | null = null;
   try {
     progress.enter('policy');
     const policy = await api.getJsonOrNull<TenantPolicyAnswer>('/api/outpost/policy');
@@ -109,6 +105,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     const machines = await syncMachines(ctx);
     const machineIds = machines.map((machine) => machine.id);
     machineCount = machineIds.length;
+    if (scopeChanged) forgotten = await adoptScope(ctx, machineIds, options.onForgotten);
     await syncAlerts(ctx, new Set(machineIds));
     await syncLogonUsers(ctx, machines);
     for (const table of huntingTableNames) await syncHuntingTable(ctx, table, machineIds);
@@ -129,5 +126,32 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     rowsWritten: snapshot.rowsWritten,
     retries: snapshot.retries,
     throttledSeconds: snapshot.throttledSeconds,
+    forgotten,
   };
+}
+
+/**
+ * A changed scope, once its machines are listed (syncMachines refuses one that matches none):
+ * 1. The cache forgets every machine outside it (an analyst who narrows the scope to one group
+ *    expects the laptop to carry only that group). Only a changed scope does this: a machine
+ *    that stopped reporting under the same scope keeps its evidence until retention takes it.
+ * 2. Alerts and hunting start afresh: the stored plans were cut for the old scope, and the
+ *    cursors say what the old scope has seen, not what a machine new to the scope has (keeping
+ *    them left a widened scope with only the last hour of the new machines' events and none of
+ *    their older alerts). The reset commits with the new scope, so a sync killed right after
+ *    still starts afresh; one killed before it forgets again (finding nothing) and resets.
+ *    Upserts make the repeat of what is cached harmless.
+ */
+async function adoptScope(ctx: PhaseContext, machineIds: readonly string[], onForgotten: SyncOptions['onForgotten']): Promise<ForgetSummary> {
+  const forgotten = await ctx.cache.forgetMachinesOutside(machineIds);
+  await onForgotten?.(forgotten);
+  const resets: Array<{ stream: string; cursor: null; detail: null }> = [];
+  for (const [stream, checkpoint] of ctx.checkpoints) {
+    if (!stream.startsWith('hunt:') && stream !== 'alerts') continue;
+    checkpoint.cursor = null;
+    checkpoint.detail = null;
+    resets.push({ stream, cursor: null, detail: null });
+  }
+  await ctx.cache.write({ scope: ctx.scope, checkpoints: resets });
+  return forgotten;
 }
