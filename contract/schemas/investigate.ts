@@ -1,15 +1,9 @@
 import { z } from 'zod';
+import { pageRows } from '../pages';
 import type { investigateRequestNames } from '../names/investigate';
 import type { RequestSpec } from './spec';
 
 const tenantName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i);
-/**
- * Rows in a page of a machine timeline or an entity list when the caller does not say: about
- * a screen and a half, the rest as the analyst scrolls. On a first visit to an encrypted
- * cache each row is likely a page of its own to read and decrypt (about 35 us), so the first
- * page's size is most of its cost: README "Performance", page size.
- */
-export const pageRows = 50;
 const limit = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
 const offset = z.number().int().min(0).max(10_000_000).default(0);
 const isoTime = z.string().min(4).max(40);

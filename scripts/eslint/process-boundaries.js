@@ -10,6 +10,9 @@
  *   main/ (rest)     plain Node services: no electron, no renderer/preload; the tenant
  *                    emulator only from the CLI (which starts the demo tenant)
  *   emulator/        the stand-in for Microsoft's cloud: independent of the client
+ * and within main/, main/services/cache/ (the code of the cache's worker threads) takes only
+ * types from zod schemas: a value import would load zod into every cache thread, about 120 ms
+ * of each thread's start (values the cache shares with the UI live in zod-free modules).
  */
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -72,6 +75,25 @@ function refusal(layer, imp) {
   }
 }
 
+/**
+ * @param {string} file the importing file, relative to the repository
+ * @param {any} node the import or export
+ * @param {string} source
+ * @param {string | null} targetFile the imported file, relative, when the import is relative
+ * @returns {string | null}
+ */
+function cacheRefusal(file, node, source, targetFile) {
+  if (!file.split(path.sep).join('/').startsWith('main/services/cache/')) return null;
+  const typeOnly = node.importKind === 'type' || node.exportKind === 'type'
+    || (Array.isArray(node.specifiers) && node.specifiers.length > 0 && node.specifiers.every((/** @type {any} */ s) => s.importKind === 'type' || s.exportKind === 'type'));
+  if (typeOnly) return null;
+  const target = targetFile?.split(path.sep).join('/') ?? '';
+  if (source === 'zod' || target.startsWith('contract/schemas/') || target === 'contract/channels') {
+    return 'the cache worker loads no zod: only types from the contract\'s schemas (values the UI shares live in zod-free modules such as contract/pages.ts)';
+  }
+  return null;
+}
+
 /** @type {import('eslint').Rule.RuleModule} */
 const rule = {
   meta: {
@@ -94,7 +116,7 @@ const rule = {
       const target = relative ? layerOf(path.relative(root, path.resolve(path.dirname(context.filename), source))) : null;
       const builtin = !relative && isBuiltin(source);
       const bare = relative || builtin ? null : source;
-      const why = refusal(layer, { builtin, bare, target });
+      const why = refusal(layer, { builtin, bare, target }) ?? cacheRefusal(file, node, source, relative ? path.relative(root, path.resolve(path.dirname(context.filename), source)) : null);
       if (why) context.report({ node, messageId: 'refused', data: { source, why } });
     };
 

@@ -30,6 +30,8 @@ describe('process boundaries (lint)', () => {
     ['contract/x.ts', "import fs from 'node:fs';", 'only zod'],
     ['contract/x.ts', "import { createRouter } from '../main/router/router';", 'may not import from other layers'],
     ['emulator/x.ts', "import { createRouter } from '../main/router/router';", 'independent of the client'],
+    ['main/services/cache/x.ts', "import { timelineKinds } from '../../../contract/schemas/investigate';", 'the cache worker loads no zod'],
+    ['main/services/cache/x.ts', "import { z } from 'zod';", 'the cache worker loads no zod'],
   ];
 
   it.each(refused)('%s: %s is refused', async (file, code, why) => {
@@ -44,6 +46,7 @@ describe('process boundaries (lint)', () => {
     ['main/services/x.ts', "import fs from 'node:fs';\nimport { OutpostError } from '../../contract';"],
     ['main/cli/x.ts', "import { startEmulator } from '../../emulator';"],
     ['contract/x.ts', "import { z } from 'zod';\nimport type { Result } from './result';"],
+    ['main/services/cache/x.ts', "import type { ListName } from '../../../contract/schemas/investigate';\nimport { type TimelineKind } from '../../../contract/schemas/investigate';\nimport { pageRows } from '../../../contract/pages';"],
   ];
 
   it.each(allowed)('%s: %s is allowed', async (file, code) => {

@@ -1,16 +1,16 @@
 import { OutpostError } from '../../../contract';
-import {
-  pageRows,
-  type AlertFilterData,
-  type EntityRefData,
-  type EntityType,
-  type ListName,
-  type NoteData,
-  type ProcessNodeData,
-  type ProcessTreeData,
-  type TimelineCursorData,
-  type TimelineFilterData,
-  type TimelineKind,
+import { pageRows } from '../../../contract/pages';
+import type {
+  AlertFilterData,
+  EntityRefData,
+  EntityType,
+  ListName,
+  NoteData,
+  ProcessNodeData,
+  ProcessTreeData,
+  TimelineCursorData,
+  TimelineFilterData,
+  TimelineKind,
 } from '../../../contract/schemas/investigate';
 import { normalizeTime, searchKinds } from './columns';
 import type { Db } from './engine';

@@ -1,4 +1,5 @@
-import { pageRows, type ListName } from '../../../contract/schemas/investigate';
+import { pageRows } from '../../../contract/pages';
+import type { ListName } from '../../../contract/schemas/investigate';
 import { call, usePaged } from '../api/call';
 import { ErrorNote } from './Status';
 import { VirtualTable, type Column } from './VirtualTable';

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { RequestOf, ResponseOf } from '../../../contract';
-import { pageRows, timelineKinds, type TimelineCursorData, type TimelineKind } from '../../../contract/schemas/investigate';
+import { pageRows } from '../../../contract/pages';
+import { timelineKinds, type TimelineCursorData, type TimelineKind } from '../../../contract/schemas/investigate';
 import { call, usePaged, useRequest } from '../api/call';
 import { accountCell, alertColumns, remoteCell } from '../components/columns';
 import { EntityFrame, Section } from '../components/EntityFrame';
