@@ -113,10 +113,11 @@ const rule = {
       const source = node.source && typeof node.source.value === 'string' ? node.source.value : null;
       if (!source) return;
       const relative = source.startsWith('.') || source.startsWith('/');
-      const target = relative ? layerOf(path.relative(root, path.resolve(path.dirname(context.filename), source))) : null;
+      const targetFile = relative ? path.relative(root, path.resolve(path.dirname(context.filename), source)) : null;
+      const target = targetFile === null ? null : layerOf(targetFile);
       const builtin = !relative && isBuiltin(source);
       const bare = relative || builtin ? null : source;
-      const why = refusal(layer, { builtin, bare, target }) ?? cacheRefusal(file, node, source, relative ? path.relative(root, path.resolve(path.dirname(context.filename), source)) : null);
+      const why = refusal(layer, { builtin, bare, target }) ?? cacheRefusal(file, node, source, targetFile);
       if (why) context.report({ node, messageId: 'refused', data: { source, why } });
     };
 
