@@ -70,7 +70,8 @@ export async function openTenantCache(options: OpenTenantCacheOptions): Promise<
       `The key of the cache of tenant ${tenantId} is not in the OS keychain (removed, or this is another user account), and the cache cannot be read without it. ${wayOut(tenantId)}`,
     );
   }
-  const start = (hex: string) => startCacheClient({ file: paths.database, tenantId, create: false, key: keyBytes(hex, tenantId), readers: options.readers });
+  // The region lets the writer finish a creation that a crash cut short (worker.ts).
+  const start = (hex: string) => startCacheClient({ file: paths.database, tenantId, region: options.region, create: false, key: keyBytes(hex, tenantId), readers: options.readers });
   let client: CacheClient;
   try {
     if (current === null) throw new OutpostError('CACHE_WRONG_KEY', 'no current key');

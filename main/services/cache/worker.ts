@@ -34,18 +34,35 @@ function toData(error: unknown): { code: OutpostError['code']; message: string }
   return { code: mapped.code, message: mapped.message };
 }
 
+/** Schema and owner in one transaction: a crash leaves no cache that forgot its tenant. */
+function createSchema(created: Db, region: string): void {
+  created.transaction(() => {
+    migrate(created, setup.tenantId);
+    writeMeta(created, { tenantId: setup.tenantId, region, createdAt: new Date().toISOString(), createdByVersion: setup.appVersion });
+  }).immediate();
+}
+
+/**
+ * A file with no table at all is a creation cut short: SQLite writes page 1 when the writer
+ * switches to WAL, before the schema's transaction commits. It holds nothing of the tenant's,
+ * and the key that opened it is this tenant's (it was in the keychain before the file existed).
+ */
+function unfinished(opened: Db): boolean {
+  return opened.prepare('SELECT count(*) FROM sqlite_master').pluck().get() === 0 && opened.pragma('user_version', { simple: true }) === 0;
+}
+
 function start(): void {
   db = openEngine({ file: setup.file, tenantId: setup.tenantId, key, role: setup.role, mustExist: !setup.create, maxPageCount: setup.maxPageCount });
   if (setup.role === 'writer') {
+    const opened = db;
     if (setup.create) {
-      const created = db;
-      // Schema and owner in one transaction: a crash leaves no cache that forgot its tenant.
-      created.transaction(() => {
-        migrate(created, setup.tenantId);
-        writeMeta(created, { tenantId: setup.tenantId, region: setup.region ?? '', createdAt: new Date().toISOString(), createdByVersion: setup.appVersion });
-      }).immediate();
+      createSchema(opened, setup.region ?? '');
+    } else if (unfinished(opened)) {
+      if (!setup.region) {
+        throw new OutpostError('CACHE_NOT_FOUND', `The cache of tenant ${setup.tenantId} was never finished (its creation was interrupted). Sync the tenant to create it.`);
+      }
+      createSchema(opened, setup.region);
     } else {
-      const opened = db;
       // Refuse a newer schema before reading anything else, then refuse another tenant's cache.
       migrate(opened, setup.tenantId, 0);
       assertTenant(opened, setup.tenantId);
