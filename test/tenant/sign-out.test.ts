@@ -7,7 +7,7 @@ import { createHandlers } from '../../main/router/handlers';
 import { createRouter } from '../../main/router/router';
 import { cacheKeyAccount, cachePaths } from '../../main/services/cache';
 import { saveProfile, type AdminPolicy } from '../../main/services/tenant/profiles';
-import { tokenAccount } from '../../main/services/tenant/sign-in';
+import { clientSecretAccount, tokenAccount } from '../../main/services/tenant/sign-in';
 import { tempHome, trackedKeychain } from '../cache/helpers';
 import { profileFor } from './emulated-tenant';
 
@@ -49,6 +49,8 @@ async function signedInTenant(policy: AdminPolicy = {}) {
   expect(await call('tenants.signIn', { tenant: name })).toEqual({ signedIn: true });
   await (await context.workspace.cache(name)).write({ processEvents: [{ Timestamp: new Date().toISOString(), DeviceId: 'd', ReportId: 1 }] });
   expect(await keychain.get(tokenAccount(name))).toContain('RefreshToken');
+  // As `outpost login --client-credentials` leaves it for unattended syncs: a way in of its own.
+  await keychain.set(clientSecretAccount(name), 'app-registration-secret');
   const listed = async () => ((await call('tenants.list', {})) as Array<{ name: string; signedIn: boolean | null; hasCache: boolean }>).find((t) => t.name === name)!;
   expect(await listed()).toMatchObject({ signedIn: true, hasCache: true });
   return { home: home.home, keychain, context, name, paths: cachePaths(home.home, profile.tenantId), keyAccount: cacheKeyAccount(profile.tenantId), call, listed };
@@ -59,6 +61,7 @@ describe('tenants.signOut', () => {
     const tenant = await signedInTenant();
     expect(await tenant.call('tenants.signOut', { tenant: tenant.name, wipe: false })).toEqual({ wiped: false, policyRequiresWipe: false });
     expect(await tenant.keychain.get(tokenAccount(tenant.name))).toBeNull();
+    expect(await tenant.keychain.get(clientSecretAccount(tenant.name))).toBeNull();
     expect(await tenant.listed()).toMatchObject({ signedIn: false, hasCache: true });
     const audit = (await tenant.call('audit.list', { tenant: tenant.name })) as Array<{ action: string; target: string; detail: unknown }>;
     expect(audit.at(-1)).toMatchObject({ action: 'sign-out', target: tenant.name, detail: { wipe: false } });
@@ -69,6 +72,7 @@ describe('tenants.signOut', () => {
     const tenant = await signedInTenant();
     expect(await tenant.call('tenants.signOut', { tenant: tenant.name, wipe: true })).toEqual({ wiped: true, policyRequiresWipe: false });
     expect(await tenant.keychain.get(tokenAccount(tenant.name))).toBeNull();
+    expect(await tenant.keychain.get(clientSecretAccount(tenant.name))).toBeNull();
     expect(await tenant.keychain.get(tenant.keyAccount)).toBeNull();
     expect(existsSync(tenant.paths.folder)).toBe(false);
     expect(await tenant.listed()).toMatchObject({ signedIn: false, hasCache: false });

@@ -2,10 +2,11 @@ import type { CacheClient } from '../cache';
 import type { Keychain } from '../keychain';
 import { wipeTenantCache, type WipeReason, type WipeReceipt } from '../policy/wipe';
 import type { TenantProfile } from '../tenant/profiles';
-import { tokenAccount } from '../tenant/sign-in';
+import { forgetSignIn } from '../tenant/sign-in';
 
 /**
- * Erases a tenant from this machine: its cache (key first, then files) and its sign-in.
+ * Erases a tenant from this machine: its cache (key first, then files) and its sign-in
+ * (refresh token and any client secret).
  * The cache must be closed first so no thread holds the file or the key.
  */
 export async function wipeTenant(options: {
@@ -17,6 +18,6 @@ export async function wipeTenant(options: {
 }): Promise<WipeReceipt> {
   await options.cache?.close().catch(() => undefined);
   const receipt = await wipeTenantCache({ home: options.home, tenantId: options.profile.tenantId, keychain: options.keychain, reason: options.reason });
-  await options.keychain.delete(tokenAccount(options.profile.name)).catch(() => undefined);
+  await forgetSignIn(options.keychain, options.profile.name).catch(() => undefined);
   return receipt;
 }

@@ -26,6 +26,16 @@ export type SignInMethod = 'device-code' | 'browser' | 'client-credentials';
 export const tokenAccount = (profile: string) => `tokens:${profile}`;
 export const clientSecretAccount = (profile: string) => `client-secret:${profile}`;
 
+/**
+ * Everything the keychain holds that lets this machine into the tenant: the refresh token and
+ * an app registration's secret. Sign-out and a wipe forget both; a secret left behind would
+ * let the next `sync --client-credentials` in without anyone signing in again.
+ */
+export async function forgetSignIn(keychain: Keychain, profile: string): Promise<void> {
+  await keychain.delete(tokenAccount(profile));
+  await keychain.delete(clientSecretAccount(profile));
+}
+
 interface StoredSignIn {
   method: SignInMethod;
   /** MSAL's serialized cache, without its AccessToken section. */
@@ -185,7 +195,7 @@ export class TenantSignIn {
     this.account = null;
     this.publicApp = null;
     this.appOnly = null;
-    await this.keychain.delete(tokenAccount(this.profile.name));
+    await forgetSignIn(this.keychain, this.profile.name);
   }
 
   private failure(error: unknown, silent = false): OutpostError {
