@@ -9,7 +9,7 @@ import type { ForgetSummary } from './forget-machines';
 import type { PurgeSummary } from './purge';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
 import type { QueryName, QueryParams, QueryResult } from './queries';
-import type { CacheBatch, WriteSummary } from './records';
+import type { AuditRecord, CacheBatch, WriteSummary } from './records';
 
 export interface CacheTransaction {
   append(batch: CacheBatch): Promise<void>;
@@ -29,10 +29,13 @@ export interface CacheClient {
    * only at commit. Other writes wait for it.
    */
   transaction(): Promise<CacheTransaction>;
-  /** Removes rows older than the cutoff and hands their pages back (see purge.ts). */
-  purge(cutoff: string): Promise<PurgeSummary>;
-  /** Removes every row of the machines not in `keep` (ids), as the purge removes rows (see forget-machines.ts). */
-  forgetMachinesOutside(keep: readonly string[]): Promise<ForgetSummary>;
+  /**
+   * Removes rows older than the cutoff and hands their pages back (see purge.ts). `audit`, when
+   * given, is recorded in the same transaction if anything went, with the counts in its detail.
+   */
+  purge(cutoff: string, audit?: AuditRecord): Promise<PurgeSummary>;
+  /** Removes every row of the machines not in `keep` (ids), as the purge removes rows (see forget-machines.ts); `audit` as for purge. */
+  forgetMachinesOutside(keep: readonly string[], audit?: AuditRecord): Promise<ForgetSummary>;
   /**
    * Does now what the writer does at its next idle moment (worker.ts: the checkpoint, once
    * the WAL is big enough). The ingest benchmark times it with each answer, so each side's
@@ -245,13 +248,13 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
       open();
       return (await writer.request({ op: 'write', batch })) as WriteSummary;
     },
-    async purge(cutoff) {
+    async purge(cutoff, audit) {
       open();
-      return (await writer.request({ op: 'purge', cutoff })) as PurgeSummary;
+      return (await writer.request({ op: 'purge', cutoff, audit })) as PurgeSummary;
     },
-    async forgetMachinesOutside(keep) {
+    async forgetMachinesOutside(keep, audit) {
       open();
-      return (await writer.request({ op: 'forgetMachinesOutside', keep: [...keep] })) as ForgetSummary;
+      return (await writer.request({ op: 'forgetMachinesOutside', keep: [...keep], audit })) as ForgetSummary;
     },
     async settle() {
       open();

@@ -1,7 +1,8 @@
 import { huntingTables } from './columns';
 import type { Db } from './engine';
 import { afterForget } from './key-machines';
-import { removeEventRows, removeInOneTransaction } from './remove-rows';
+import type { AuditRecord } from './records';
+import { detailOf, removeEventRows, removeInOneTransaction } from './remove-rows';
 
 /**
  * After the analyst narrows the sync scope, the cache holds only the new scope's machines:
@@ -16,6 +17,8 @@ export interface ForgetSummary {
   /** Rows removed per table. */
   removed: Record<string, number>;
   freedPages: number;
+  /** The audit log's new head, when anything went and the entry was given. */
+  auditHead?: { seq: number; hash: string };
 }
 
 /*
@@ -32,8 +35,11 @@ const byMachine: ReadonlyArray<[table: string, column: string, cascades?: Readon
   ]],
 ];
 
-/** Removes every row of a machine not in `keep` (machine ids); see above. */
-export function forgetMachinesOutside(db: Db, keep: readonly string[]): ForgetSummary {
+/**
+ * Removes every row of a machine not in `keep` (machine ids); see above. `audit`: the entry to
+ * record when anything goes; how many machines and rows join its detail, never which.
+ */
+export function forgetMachinesOutside(db: Db, keep: readonly string[], audit?: AuditRecord): ForgetSummary {
   const params = { keep: JSON.stringify(keep) };
   const outside = (column: string) => `${column} NOT IN (SELECT value FROM json_each(@keep))`;
   const forgotten = new Set<string>();
@@ -65,7 +71,7 @@ export function forgetMachinesOutside(db: Db, keep: readonly string[]): ForgetSu
     db.prepare(`DELETE FROM sync_checkpoints WHERE stream LIKE 'logon-users:%' AND ${outside("substr(stream, length('logon-users:') + 1)")}`).run(params);
     forgetUnnamedPivots(db, count);
     return removed;
-  });
+  }, audit && ((outcome) => ({ ...audit, detail: { ...detailOf(audit), machines: forgotten.size, ...outcome } })));
   return { machines: forgotten.size, ...result };
 }
 

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../contract';
-import type { CacheBatch } from './records';
+import type { AuditRecord, CacheBatch } from './records';
 
 /** What a cache worker is started with. The key travels as bytes and is zeroed on close. */
 export interface WorkerSetup {
@@ -20,8 +20,8 @@ export type WorkerRequest =
   | { id: number; op: 'append'; batch: CacheBatch }
   | { id: number; op: 'commit'; batch?: CacheBatch }
   | { id: number; op: 'rollback' }
-  | { id: number; op: 'purge'; cutoff: string }
-  | { id: number; op: 'forgetMachinesOutside'; keep: string[] }
+  | { id: number; op: 'purge'; cutoff: string; audit?: AuditRecord }
+  | { id: number; op: 'forgetMachinesOutside'; keep: string[]; audit?: AuditRecord }
   | { id: number; op: 'settle' }
   | { id: number; op: 'checkpoint' }
   | { id: number; op: 'query'; name: string; params: unknown }

@@ -1,7 +1,8 @@
 import { huntingTables } from './columns';
 import type { Db } from './engine';
 import { afterPurge } from './key-machines';
-import { removeEventRows, removeInOneTransaction } from './remove-rows';
+import type { AuditRecord } from './records';
+import { detailOf, removeEventRows, removeInOneTransaction } from './remove-rows';
 
 /**
  * Removing what the tenant's retention no longer allows, by the time that fits each table:
@@ -30,10 +31,13 @@ export interface PurgeSummary {
   cutoff: string;
   removed: Record<string, number>;
   freedPages: number;
+  /** The audit log's new head, when the purge removed anything and was given its entry. */
+  auditHead?: { seq: number; hash: string };
 }
 
-export function purgeOlderThan(db: Db, cutoff: string): PurgeSummary {
-  const { removed, freedPages } = removeInOneTransaction(db, (removal) => {
+/** `audit`: the entry to record when anything goes; the cutoff and the counts join its detail. */
+export function purgeOlderThan(db: Db, cutoff: string, audit?: AuditRecord): PurgeSummary {
+  const { removed, freedPages, auditHead } = removeInOneTransaction(db, (removal) => {
     const removed: Record<string, number> = {};
     // One scan per event table finds its rows; none (the usual case) and it is left alone.
     const found = new Map<string, number[]>();
@@ -49,6 +53,6 @@ export function purgeOlderThan(db: Db, cutoff: string): PurgeSummary {
     }
     if (byTime.some(([table, , searchKind]) => searchKind !== undefined && removed[table])) afterPurge(db, cutoff);
     return removed;
-  });
-  return { cutoff, removed, freedPages };
+  }, audit && ((outcome) => ({ ...audit, detail: { ...detailOf(audit), cutoff, ...outcome } })));
+  return { cutoff, removed, freedPages, auditHead };
 }

@@ -133,12 +133,18 @@ function handle(request: WorkerRequest): unknown {
       if (summary?.auditHead) anchorAudit(summary.auditHead);
       return summary;
     }
-    case 'purge':
+    case 'purge': {
       theWriter();
-      return purgeOlderThan(db, request.cutoff);
-    case 'forgetMachinesOutside':
+      const summary = purgeOlderThan(db, request.cutoff, request.audit);
+      if (summary.auditHead) anchorAudit(summary.auditHead);
+      return summary;
+    }
+    case 'forgetMachinesOutside': {
       theWriter();
-      return forgetMachinesOutside(db, request.keep);
+      const summary = forgetMachinesOutside(db, request.keep, request.audit);
+      if (summary.auditHead) anchorAudit(summary.auditHead);
+      return summary;
+    }
     case 'settle':
       theWriter();
       settle();

@@ -1,7 +1,7 @@
 import type Sqlite from 'better-sqlite3-multiple-ciphers';
 import { chainNext } from '../audit/chain';
 import type { Db } from './engine';
-import type { CacheBatch, WriteSummary } from './records';
+import type { AuditRecord, CacheBatch, WriteSummary } from './records';
 
 const prepared = new WeakMap<Db, Record<string, Sqlite.Statement>>();
 
@@ -21,21 +21,29 @@ function statements(db: Db): Record<string, Sqlite.Statement> {
   return found;
 }
 
+/**
+ * Chains audit entries onto the log, inside the caller's write transaction, so two processes
+ * can never fork the chain and an entry commits with the change it records. Returns the new head.
+ */
+export function appendAudit(db: Db, entries: readonly AuditRecord[]): { seq: number; hash: string } | null {
+  const s = statements(db) as Record<'audit' | 'auditTail', Sqlite.Statement>;
+  let tail = (s.auditTail.get() as { seq: number; hash: string } | undefined) ?? null;
+  for (const entry of entries) {
+    const detail = entry.detail === undefined ? null : JSON.parse(JSON.stringify(entry.detail)) as unknown;
+    const chained = chainNext(tail, { at: entry.at, actor: entry.actor ?? null, action: entry.action, target: entry.target ?? null, detail });
+    s.audit.run(chained.seq, chained.at, chained.actor, chained.action, chained.target, detail === null ? null : JSON.stringify(detail), chained.prevHash, chained.hash);
+    tail = chained;
+  }
+  return tail && { seq: tail.seq, hash: tail.hash };
+}
+
 /** What the analyst writes (notes, tags) and the audit trail: rare, small, same transaction. */
 export function writeAnalystData(db: Db, batch: CacheBatch, summary: WriteSummary, at: string, search: Sqlite.Statement): void {
   if (!batch.audit?.length && !batch.notes?.length && !batch.tags?.length) return;
-  const s = statements(db) as Record<'audit' | 'auditTail' | 'addNote' | 'editNote' | 'addTag' | 'removeTag', Sqlite.Statement>;
+  const s = statements(db) as Record<'addNote' | 'editNote' | 'addTag' | 'removeTag', Sqlite.Statement>;
   if (batch.audit?.length) {
-    // Chained here, inside the write transaction, so two processes can never fork the chain.
-    let tail = (s.auditTail.get() as { seq: number; hash: string } | undefined) ?? null;
-    for (const entry of batch.audit) {
-      const detail = entry.detail === undefined ? null : JSON.parse(JSON.stringify(entry.detail)) as unknown;
-      const chained = chainNext(tail, { at: entry.at, actor: entry.actor ?? null, action: entry.action, target: entry.target ?? null, detail });
-      s.audit.run(chained.seq, chained.at, chained.actor, chained.action, chained.target, detail === null ? null : JSON.stringify(detail), chained.prevHash, chained.hash);
-      tail = chained;
-    }
     summary.written.audit_log = batch.audit.length;
-    summary.auditHead = tail ?? undefined;
+    summary.auditHead = appendAudit(db, batch.audit) ?? undefined;
   }
   for (const note of batch.notes ?? []) {
     let rowid: number;

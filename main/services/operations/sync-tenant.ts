@@ -1,5 +1,5 @@
 import { OutpostError } from '../../../contract';
-import { recordAudit } from '../audit/audit';
+import { auditEntry, recordAudit } from '../audit/audit';
 import type { CacheClient } from '../cache';
 import type { Keychain } from '../keychain';
 import { assertSyncAllowed, policyState, purgeExpired, recordTrustedTime } from '../policy/guard';
@@ -50,10 +50,9 @@ export async function syncTenant(options: SyncTenantOptions): Promise<SyncSummar
       onServerTime: (date) => {
         if (!latestServerTime || date > latestServerTime) latestServerTime = date;
       },
-      // Recorded as soon as it is done, so a sync that fails later still accounts for it; how
+      // Recorded with the forgetting itself, so a sync that fails later still accounts for it; how
       // many and why, never which (machine names are tenant data the cache just let go of).
-      onForgotten: (forgotten) =>
-        recordAudit(cache, 'purge', null, { reason: 'scope narrowed', machines: forgotten.machines, removed: forgotten.removed, freedPages: forgotten.freedPages }),
+      forgetAudit: () => auditEntry('purge', null, { reason: 'scope narrowed' }),
     });
   } catch (error) {
     if (latestServerTime) await recordTrustedTime(cache, latestServerTime);

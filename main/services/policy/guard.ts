@@ -1,5 +1,5 @@
 import { OutpostError } from '../../../contract';
-import { recordAudit } from '../audit/audit';
+import { auditEntry } from '../audit/audit';
 import type { CacheClient, PurgeSummary } from '../cache';
 import type { TenantProfile } from '../tenant/profiles';
 import { lifecycleOf, retentionCutoff, trustedNow, type CacheLifecycle } from './lifecycle';
@@ -41,10 +41,8 @@ export async function recordTrustedTime(cache: PolicyCache, seen: Date): Promise
 
 /** Purges what retention no longer allows and records it in the audit log. */
 export async function purgeExpired(cache: Pick<CacheClient, 'query' | 'write' | 'purge'>, state: PolicyState): Promise<PurgeSummary> {
-  const summary = await cache.purge(retentionCutoff(state.policy, state.now));
-  const removed = Object.values(summary.removed).reduce((a, b) => a + b, 0);
-  if (removed > 0) await recordAudit(cache, 'purge', null, { cutoff: summary.cutoff, removed: summary.removed, freedPages: summary.freedPages });
-  return summary;
+  // The entry commits with the removal (cutoff, counts and freed pages added to it), or not at all.
+  return cache.purge(retentionCutoff(state.policy, state.now), auditEntry('purge', null));
 }
 
 /** Refuses a sync the lifecycle does not allow (grace and suspended are read-only). */

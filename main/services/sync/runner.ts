@@ -1,5 +1,5 @@
 import { OutpostError } from '../../../contract';
-import type { ForgetSummary } from '../cache';
+import type { AuditRecord, ForgetSummary } from '../cache';
 import type { TenantConnection } from '../tenant/connect';
 import type { DefenderApiOptions } from '../tenant/defender-api';
 import { syncFileProfiles } from './files';
@@ -23,8 +23,11 @@ export interface SyncOptions {
   sliceRows?: number;
   /** Called with the tenant's clock from every answer, for the retention clock. */
   onServerTime?(date: Date): void;
-  /** Called once a changed scope has made the cache forget the machines outside it (for the audit log). */
-  onForgotten?(forgotten: ForgetSummary): Promise<void> | void;
+  /**
+   * The audit entry for a changed scope making the cache forget the machines outside it: recorded
+   * in the forgetting's own transaction when anything went, with how many (never which).
+   */
+  forgetAudit?(): AuditRecord;
 }
 
 export interface SyncSummary {
@@ -105,7 +108,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     const machines = await syncMachines(ctx);
     const machineIds = machines.map((machine) => machine.id);
     machineCount = machineIds.length;
-    if (scopeChanged) forgotten = await adoptScope(ctx, machineIds, options.onForgotten);
+    if (scopeChanged) forgotten = await adoptScope(ctx, machineIds, options.forgetAudit?.());
     await syncAlerts(ctx, new Set(machineIds));
     await syncLogonUsers(ctx, machines);
     for (const table of huntingTableNames) await syncHuntingTable(ctx, table, machineIds);
@@ -142,9 +145,8 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
  *    still starts afresh; one killed before it forgets again (finding nothing) and resets.
  *    Upserts make the repeat of what is cached harmless.
  */
-async function adoptScope(ctx: PhaseContext, machineIds: readonly string[], onForgotten: SyncOptions['onForgotten']): Promise<ForgetSummary> {
-  const forgotten = await ctx.cache.forgetMachinesOutside(machineIds);
-  await onForgotten?.(forgotten);
+async function adoptScope(ctx: PhaseContext, machineIds: readonly string[], audit: AuditRecord | undefined): Promise<ForgetSummary> {
+  const forgotten = await ctx.cache.forgetMachinesOutside(machineIds, audit);
   const resets: Array<{ stream: string; cursor: null; detail: null }> = [];
   for (const [stream, checkpoint] of ctx.checkpoints) {
     if (!stream.startsWith('hunt:') && stream !== 'alerts') continue;
