@@ -126,7 +126,13 @@ export const tenantRequests = {
 
 export const tenantEvents = {
   'sync.progress': SyncProgressSchema,
-  'sync.finished': z.object({ tenant: z.string(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).nullable() }),
+  'sync.finished': z.object({
+    tenant: z.string(),
+    ok: z.boolean(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    /** The scope's names no machine answered to ('group Finanse'): most likely mistyped. */
+    unmatched: z.array(z.string()).default([]),
+  }),
   'signin.prompt': z.object({ tenant: z.string(), userCode: z.string(), verificationUri: z.string(), message: z.string() }),
   'session.locked': z.object({ locked: z.boolean(), reason: z.string() }),
 } as const satisfies Record<(typeof tenantEventNames)[number], z.ZodType>;

@@ -151,6 +151,8 @@ export function registerSyncCommands(program: Command): void {
           if (process.stderr.isTTY) process.stderr.write('\n');
           if (options.json) console.log(JSON.stringify(summary));
           else console.log(`Synced ${profile.name}: ${summary.rowsWritten} rows in ${((Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000).toFixed(1)} s (${summary.retries} retries, ${summary.throttledSeconds} s throttled).`);
+          // Said even with --json: a name that matched nothing is a gap the analyst must see.
+          for (const name of summary.unmatched) console.error(`warning: the scope's ${name} matches no machine the sign-in can see; nothing was synced for it.`);
         } finally {
           await cache.close();
         }

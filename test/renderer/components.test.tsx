@@ -4,7 +4,7 @@ import type { ProcessTreeData } from '../../contract/schemas/investigate';
 import { Annotations } from '../../renderer/src/components/Annotations';
 import { PaletteView } from '../../renderer/src/components/CommandPalette';
 import { ProcessTreeView } from '../../renderer/src/components/ProcessTreeView';
-import { SyncProgressView } from '../../renderer/src/pages/SyncPage';
+import { SyncFinished, SyncProgressView } from '../../renderer/src/pages/SyncPage';
 import { applyTheme, usePreferences } from '../../renderer/src/stores/preferences';
 import { formatEta, selectOnline, selectPercent, useSync } from '../../renderer/src/stores/sync';
 import { fakeApi, install } from './fake-api';
@@ -91,13 +91,23 @@ describe('sync panel and stores', () => {
     expect(cancelled).toBe(true);
   });
 
+  it('names the scope entries nothing answered to after a sync, and says nothing when all matched', () => {
+    const { unmount } = render(<SyncFinished finished={{ tenant: 'demo', ok: true, error: null, unmatched: ['group Finanse', 'machine ws-99'] }} />);
+    expect(screen.getByRole('status').textContent).toBe('The last sync finished.');
+    expect(screen.getByRole('alert').textContent).toContain('Check their spelling');
+    expect(screen.getAllByRole('listitem').map((item) => item.textContent)).toEqual(['group Finanse', 'machine ws-99']);
+    unmount();
+    render(<SyncFinished finished={{ tenant: 'demo', ok: true, error: null, unmatched: [] }} />);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('derives percent, ETA text and the online state', () => {
     act(() => useSync.setState({ progress: { tenant: 'demo', phase: 'hunting', detail: null, done: 50, expected: 200, rate: 10, etaSeconds: 15, retries: 0, throttledSeconds: 0, rowsWritten: 0 }, networkOnline: true, finished: null, status: null }));
     expect(selectPercent(useSync.getState())).toBe(25);
     expect(formatEta(125)).toBe('2 min 5 s');
     expect(formatEta(null)).toBe('estimating…');
     expect(selectOnline(useSync.getState())).toBe(true);
-    act(() => useSync.setState({ finished: { tenant: 'demo', ok: false, error: { code: 'NETWORK', message: 'down' } } }));
+    act(() => useSync.setState({ finished: { tenant: 'demo', ok: false, error: { code: 'NETWORK', message: 'down' }, unmatched: [] } }));
     expect(selectOnline(useSync.getState())).toBe(false);
   });
 

@@ -155,6 +155,40 @@ describe('narrowing the sync scope forgets the machines outside it', () => {
     }
   }, 120_000);
 
+  it('a first sync whose scope matches nothing fails with SCOPE_EMPTY naming what matched nothing, and syncs nothing', async () => {
+    const store = await testCache(emulator.registration.tenantId);
+    try {
+      const refused = await sync(store, { groups: ['Finanse'], machines: ['ws-nowhere'] }).then(
+        () => null,
+        (error: { code: string; message: string }) => error,
+      );
+      expect(refused?.code).toBe('SCOPE_EMPTY');
+      expect(refused?.message).toContain('group Finanse');
+      expect(refused?.message).toContain('machine ws-nowhere');
+      const { rowCounts } = await store.cache.info();
+      for (const table of ['machines', 'alerts', 'process_events', 'network_events', 'logon_users']) expect(rowCounts[table], table).toBe(0);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
+  it('a scope with one mistyped group syncs the rest and names the mistyped one in the summary and the audit log', async () => {
+    const store = await testCache(emulator.registration.tenantId);
+    try {
+      const summary = await sync(store, { groups: ['Servers', 'Finanse'] });
+      expect(summary.unmatched).toEqual(['group Finanse']);
+      expect(summary.machines).toBe(machinesOf(SERVERS).length);
+      store.read((db) => {
+        const detail = db.prepare("SELECT detail FROM audit_log WHERE action = 'sync' ORDER BY seq DESC LIMIT 1").pluck().get() as string;
+        expect(JSON.parse(detail)).toMatchObject({ ok: true, unmatched: ['group Finanse'] });
+      });
+      // Group names match whatever their case, as the sync itself matches them.
+      expect((await sync(store, { groups: ['servers'] })).unmatched).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
   it('a scope naming no group the tenant has fails with SCOPE_EMPTY, and the cache is unchanged', async () => {
     const store = await testCache(emulator.registration.tenantId);
     try {

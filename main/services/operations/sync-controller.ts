@@ -103,7 +103,7 @@ export class SyncController {
         await this.signIn(profile, connection);
       }
       const cache = await this.workspace.cache(tenant, 'if-missing', 'sync');
-      await syncTenant({
+      const summary = await syncTenant({
         home: this.workspace.home,
         keychain: this.workspace.keychain,
         connection,
@@ -115,13 +115,13 @@ export class SyncController {
           this.events.emit('sync.progress', progress);
         },
       });
-      this.events.emit('sync.finished', { tenant, ok: true, error: null });
+      this.events.emit('sync.finished', { tenant, ok: true, error: null, unmatched: summary.unmatched });
     } catch (error) {
       const data = error instanceof OutpostError ? error.toData() : { code: 'INTERNAL' as const, message: 'The sync failed unexpectedly; the cache keeps what was committed.' };
       this.lastErrors.set(tenant, data);
       // A wipe by policy closed the cache underneath the workspace: forget it.
       if (data.code === 'LICENSE_LAPSED') await this.workspace.close(tenant);
-      this.events.emit('sync.finished', { tenant, ok: false, error: data });
+      this.events.emit('sync.finished', { tenant, ok: false, error: data, unmatched: [] });
     } finally {
       connection?.close();
     }

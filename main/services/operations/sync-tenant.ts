@@ -70,6 +70,7 @@ export async function syncTenant(options: SyncTenantOptions): Promise<SyncSummar
   await purgeExpired(cache, after);
   await recordAudit(cache, 'sync', profile.name, {
     ok: true, rowsWritten: summary.rowsWritten, scope: summary.scope, retries: summary.retries, forgottenMachines: summary.forgotten?.machines ?? 0,
+    unmatched: summary.unmatched,
   });
   return summary;
 }

@@ -2,7 +2,7 @@ import type { CacheBatch, HuntingRow } from '../cache';
 import type { DefenderApi } from '../tenant/defender-api';
 import { batchFieldOf, countQuery, rowsQuery, type HuntingTable } from './kql';
 import type { ProgressTracker } from './progress';
-import { alertFilter, machineInScope, type ScopedMachine, type SyncScope } from './scope';
+import { alertFilter, machineInScope, ScopeMatches, type ScopedMachine, type SyncScope } from './scope';
 import { halves, packMachines, SLICE_ROWS, type Slice } from './slices';
 import type { CacheTransaction, SyncCache } from './sync-cache';
 import { OutpostError } from '../../../contract';
@@ -31,12 +31,17 @@ function stopIfCancelled(signal: AbortSignal): void {
   signal.throwIfAborted();
 }
 
-/** Machines the sign-in can see, cut to the scope; each page commits with its checkpoint. */
-export async function syncMachines(ctx: PhaseContext): Promise<ApiMachine[]> {
+/**
+ * Machines the sign-in can see, cut to the scope; each page commits with its checkpoint.
+ * `unmatched`: the scope's group and machine names no machine answered to (ScopeMatches).
+ */
+export async function syncMachines(ctx: PhaseContext): Promise<{ machines: ApiMachine[]; unmatched: string[] }> {
   ctx.progress.enter('machines');
   const kept: ApiMachine[] = [];
+  const matches = new ScopeMatches();
   for await (const page of ctx.api.pages<ApiMachine>('/api/machines')) {
     stopIfCancelled(ctx.signal);
+    for (const machine of page) matches.see(machine);
     const inScope = page.filter((machine) => machineInScope(ctx.scope, machine));
     kept.push(...inScope);
     const summary = await ctx.cache.write({ machines: inScope as CacheBatch['machines'] });
@@ -44,13 +49,17 @@ export async function syncMachines(ctx: PhaseContext): Promise<ApiMachine[]> {
     ctx.progress.advance(page.length);
     void summary;
   }
-  // A changed scope that matches nothing is most likely a mistyped group or machine name, and
-  // adopting it would forget every cached machine (runner.ts): refuse it before anything moves.
-  if (ctx.scopeChanged && kept.length === 0) {
-    throw new OutpostError('SCOPE_EMPTY', 'The new sync scope matches no machine the sign-in can see (check the group and machine names); the cache and its scope are unchanged.');
+  const unmatched = matches.unmatched(ctx.scope);
+  // A scope naming groups or machines that matches nothing is most likely mistyped: syncing it
+  // would bring nothing without a word, and adopting it as a change would forget every cached
+  // machine (runner.ts). Refused before any machine, alert or event moves.
+  if (kept.length === 0 && (ctx.scope.groups.length > 0 || ctx.scope.machines.length > 0)) {
+    const names = unmatched.length > 0 ? ` (nothing answers to ${unmatched.join(', ')})` : '';
+    const unchanged = ctx.scopeChanged ? 'the cache and its scope are unchanged' : 'nothing was synced';
+    throw new OutpostError('SCOPE_EMPTY', `The sync scope matches no machine the sign-in can see${names}: check the group and machine names; ${unchanged}.`);
   }
   await ctx.cache.write({ checkpoints: [{ stream: 'machines', cursor: ctx.startedAt.toISOString(), detail: { count: kept.length } }] });
-  return kept;
+  return { machines: kept, unmatched };
 }
 
 /**

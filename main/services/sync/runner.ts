@@ -41,6 +41,8 @@ export interface SyncSummary {
   throttledSeconds: number;
   /** What a changed scope made the cache forget (machines outside it); null when the scope was unchanged. */
   forgotten: ForgetSummary | null;
+  /** The scope's group and machine names no machine answered to ('group Finanse'): most likely mistyped. */
+  unmatched: string[];
 }
 
 export interface TenantPolicyAnswer {
@@ -87,6 +89,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const ctx: PhaseContext = { api, cache, scope, progress, signal, startedAt, checkpoints, sliceRows: options.sliceRows, scopeChanged };
   let machineCount = 0;
   let forgotten: ForgetSummary | null = null;
+  let unmatched: string[] = [];
   try {
     progress.enter('policy');
     const policy = await api.getJsonOrNull<TenantPolicyAnswer>('/api/outpost/policy');
@@ -105,7 +108,8 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
         throw new OutpostError('SYNC_DISABLED', `The tenant's licence is ${policy.licenseState}: sync is off, the cache stays read-only.`);
       }
     }
-    const machines = await syncMachines(ctx);
+    const { machines, unmatched: notFound } = await syncMachines(ctx);
+    unmatched = notFound;
     const machineIds = machines.map((machine) => machine.id);
     machineCount = machineIds.length;
     if (scopeChanged) forgotten = await adoptScope(ctx, machineIds, options.forgetAudit?.());
@@ -130,6 +134,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     retries: snapshot.retries,
     throttledSeconds: snapshot.throttledSeconds,
     forgotten,
+    unmatched,
   };
 }
 

@@ -41,6 +41,32 @@ export function machineInScope(scope: SyncScope, machine: ScopedMachine): boolea
   return true;
 }
 
+/**
+ * The group and machine names of a scope that no machine the sign-in can see answers to, told
+ * apart the way machineInScope matches them. A name here is most likely mistyped (or a group
+ * the sign-in's RBAC does not reach); the analyst is told, never left with a quiet gap.
+ */
+export class ScopeMatches {
+  private readonly groups = new Set<string>();
+  private readonly names = new Set<string>();
+
+  see(machine: ScopedMachine): void {
+    this.groups.add(String(machine.rbacGroupId ?? ''));
+    this.groups.add((machine.rbacGroupName ?? 'Ungrouped devices').toLowerCase());
+    const host = (machine.computerDnsName ?? '').toLowerCase();
+    this.names.add(machine.id.toLowerCase());
+    this.names.add(host);
+    this.names.add(host.split('.')[0] ?? '');
+  }
+
+  unmatched(scope: SyncScope): string[] {
+    return [
+      ...scope.groups.filter((g) => !this.groups.has(g) && !this.groups.has(g.toLowerCase())).map((g) => `group ${g}`),
+      ...scope.machines.filter((m) => !this.names.has(m.toLowerCase())).map((m) => `machine ${m}`),
+    ];
+  }
+}
+
 /** The OData filter for alerts: incremental by lastUpdateTime, cut by severity and status. */
 export function alertFilter(scope: SyncScope, since: string | null): string | undefined {
   const parts: string[] = [];

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { EventOf } from '../../../contract';
 import { severities } from '../../../contract/schemas/investigate';
 import { useRequest } from '../api/call';
 import { Link } from '../components/Link';
@@ -39,6 +40,27 @@ export function SyncProgressView({ phase, detail, done, expected, rate, etaSecon
 }
 
 /** Scope picker, live progress with rate and ETA, cancel, and the last sync of each phase. */
+/** How the last sync ended, and the scope's names nothing answered to (a quiet gap otherwise). */
+export function SyncFinished({ finished }: { finished: EventOf<'sync.finished'> }) {
+  return (
+    <>
+      <p role="status" data-testid="sync-finished">
+        {finished.ok ? 'The last sync finished.' : `The last sync stopped: ${finished.error?.message ?? 'unknown error'}`}
+      </p>
+      {finished.unmatched.length > 0 ? (
+        <div role="alert" data-testid="sync-unmatched">
+          <p>Nothing was synced for these names in the scope: no machine the sign-in can see answers to them. Check their spelling.</p>
+          <ul>
+            {finished.unmatched.map((name) => (
+              <li key={name}>{name}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 export function SyncPage() {
   const tenant = useSession((s) => s.tenant);
   const summary = useSession(selectCurrentTenant);
@@ -92,11 +114,7 @@ export function SyncPage() {
       ) : sync.running ? (
         <p role="status">Starting the sync…</p>
       ) : null}
-      {sync.finished ? (
-        <p role="status" data-testid="sync-finished">
-          {sync.finished.ok ? 'The last sync finished.' : `The last sync stopped: ${sync.finished.error?.message ?? 'unknown error'}`}
-        </p>
-      ) : null}
+      {sync.finished ? <SyncFinished finished={sync.finished} /> : null}
       <form
         className="scope-form"
         aria-label="Sync scope"
