@@ -5,7 +5,8 @@ import type { Tenant } from '../emulator/tenant/tenant';
 import { openTenantCache, type CacheClient, type HuntingRow } from '../main/services/cache';
 import { startCacheClient } from '../main/services/cache/client';
 import type { Keychain } from '../main/services/keychain';
-import { entityBatches, slicePages, slicesOf } from './lib/data';
+import { endpointsOf } from '../main/services/tenant/profiles';
+import { benchProfile, entityBatches, slicePages, slicesOf } from './lib/data';
 import { row, type BenchRow } from './lib/report';
 import { cpuMs, nowMs } from './lib/stats';
 
@@ -54,7 +55,7 @@ export async function benchIngest(options: { tenant: Tenant; home: string; tenan
   const { tenant, home, tenantId, keychain, log } = options;
   mkdirSync(path.join(home, 'plain'), { recursive: true });
   const plain = await startCacheClient({ file: path.join(home, 'plain', 'cache.db'), tenantId, region: 'us', create: true, key: null, readers: 1 });
-  const encrypted = await openTenantCache({ home, tenantId, region: 'us', keychain, create: true, readers: 2 });
+  const encrypted = await openTenantCache({ home, tenantId, region: endpointsOf(benchProfile(tenantId)).region.id, keychain, create: true, readers: 2 });
   for (const batch of entityBatches(tenant)) {
     await plain.write(batch);
     await encrypted.write(batch);

@@ -5,6 +5,7 @@ import { utcMidnight } from '../../emulator/time';
 import type { CacheBatch, HuntingRow } from '../../main/services/cache';
 import { batchFieldOf } from '../../main/services/sync/kql';
 import { SLICE_ROWS } from '../../main/services/sync/slices';
+import { TenantProfile } from '../../main/services/tenant/profiles';
 
 /*
  * Benchmark data straight from the emulator's generator (no HTTP): the same tenant the
@@ -76,4 +77,12 @@ export function entityBatches(tenant: Tenant): CacheBatch[] {
 /** The first instant of the tenant's data and the end of it, for purge cutoffs. */
 export function dataSpan(tenant: Tenant): { from: number; to: number } {
   return { from: tenant.dayStartMs(0), to: tenant.dayStartMs(tenant.days) };
+}
+
+/**
+ * The profile the app would hold for the bench's tenant: the encrypted cache is made for its
+ * region, and open goes through openTenant with it, the app's own path.
+ */
+export function benchProfile(tenantId: string): TenantProfile {
+  return TenantProfile.parse({ name: 'bench', tenantId, cloud: 'commercial', geo: 'us', clientId: 'bench', createdAt: new Date().toISOString() });
 }
