@@ -70,7 +70,7 @@ export async function openTenantCache(options: OpenTenantCacheOptions): Promise<
       `The key of the cache of tenant ${tenantId} is not in the OS keychain (removed, or this is another user account), and the cache cannot be read without it. ${wayOut(tenantId)}`,
     );
   }
-  // The region lets the writer finish a creation that a crash cut short (worker.ts).
+  // The region: the writer refuses a cache made for another, and finishes a creation a crash cut short (worker.ts).
   const start = (hex: string) => startCacheClient({ file: paths.database, tenantId, region: options.region, create: false, key: keyBytes(hex, tenantId), readers: options.readers });
   let client: CacheClient;
   try {
@@ -83,20 +83,10 @@ export async function openTenantCache(options: OpenTenantCacheOptions): Promise<
     client = await start(pending);
     await keychain.set(account, pending);
     await keychain.delete(pendingAccount);
-    return checkRegion(client, options);
+    return client;
   }
   // A rekey was stopped before it re-encrypted anything: its parked key opens nothing.
   if (pending !== null) await keychain.delete(pendingAccount);
-  return checkRegion(client, options);
-}
-
-async function checkRegion(client: CacheClient, options: OpenTenantCacheOptions): Promise<CacheClient> {
-  if (!options.region) return client;
-  const { region } = await client.info();
-  if (region.toLowerCase() !== options.region.toLowerCase()) {
-    await client.close();
-    throw new OutpostError('REGION_MISMATCH', `The cache of tenant ${options.tenantId} was made for region ${region}, not ${options.region}. Nothing was changed.`);
-  }
   return client;
 }
 

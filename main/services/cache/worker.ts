@@ -63,9 +63,14 @@ function start(): void {
       }
       createSchema(opened, setup.region);
     } else {
-      // Refuse a newer schema before reading anything else, then refuse another tenant's cache.
+      // Refuse a newer schema before reading anything else, then refuse another tenant's cache,
+      // and one made for another region than the caller's (read from the meta row alone: the
+      // cache info counts every table, which at 1M events was most of an open).
       migrate(opened, setup.tenantId, 0);
-      assertTenant(opened, setup.tenantId);
+      const meta = assertTenant(opened, setup.tenantId);
+      if (setup.region && meta.region.toLowerCase() !== setup.region.toLowerCase()) {
+        throw new OutpostError('REGION_MISMATCH', `The cache of tenant ${setup.tenantId} was made for region ${meta.region}, not ${setup.region}. Nothing was changed.`);
+      }
       migrate(opened, setup.tenantId);
     }
     writer = createWriter(db);
