@@ -1,5 +1,6 @@
 import { huntingTables } from './columns';
 import type { Db } from './engine';
+import { mayHoldEventsBefore, raiseBound } from './event-bounds';
 import { afterPurge } from './key-machines';
 import type { AuditRecord } from './records';
 import { detailOf, removeEventRows, removeInOneTransaction } from './remove-rows';
@@ -12,13 +13,15 @@ import { detailOf, removeEventRows, removeInOneTransaction } from './remove-rows
  * freed pages; the checkpoint then empties the WAL so no old page survives there, and the
  * incremental vacuum gives the pages back to the disk (remove-rows.ts).
  */
-const byTime: ReadonlyArray<[table: string, where: string, searchKind?: number]> = [
-  ['process_events', 'timestamp < @cutoff', huntingTables.processEvents.kind],
-  ['file_events', 'timestamp < @cutoff', huntingTables.fileEvents.kind],
-  ['registry_events', 'timestamp < @cutoff', huntingTables.registryEvents.kind],
-  ['network_events', 'timestamp < @cutoff', huntingTables.networkEvents.kind],
-  ['logon_events', 'timestamp < @cutoff', huntingTables.logonEvents.kind],
-  ['device_info', 'timestamp < @cutoff'], // nothing of it is searchable
+const eventTables: ReadonlyArray<[table: string, searchKind: number | null]> = [
+  ['process_events', huntingTables.processEvents.kind],
+  ['file_events', huntingTables.fileEvents.kind],
+  ['registry_events', huntingTables.registryEvents.kind],
+  ['network_events', huntingTables.networkEvents.kind],
+  ['logon_events', huntingTables.logonEvents.kind],
+  ['device_info', null], // nothing of it is searchable
+];
+const byTime: ReadonlyArray<[table: string, where: string]> = [
   ['alerts', 'coalesce(last_update_time, alert_creation_time) < @cutoff'],
   ['logon_users', 'last_seen < @cutoff'],
   ['machines', 'last_seen < @cutoff'],
@@ -26,6 +29,28 @@ const byTime: ReadonlyArray<[table: string, where: string, searchKind?: number]>
   ['urls', 'last_seen < @cutoff'],
   ['domains', 'last_seen < @cutoff'],
 ];
+
+/**
+ * The rowids of a table's events before the cutoff. The event bounds (event-bounds.ts) say
+ * first whether the table can hold any: at every open it usually cannot, and is not read.
+ * Otherwise one index seek per machine: the events' key leads with (device, time), so each
+ * machine's old events are the start of its range, and the machines are walked by seeking the
+ * next one (a skip-scan). `WHERE timestamp < cutoff` read every page of every event table.
+ */
+function eventsBefore(db: Db, table: string, cutoff: string): number[] {
+  if (!mayHoldEventsBefore(db, table, cutoff)) return [];
+  return db
+    .prepare(
+      `WITH RECURSIVE machine(id) AS (
+         SELECT (SELECT min(device_id) FROM ${table})
+         UNION ALL
+         SELECT (SELECT min(device_id) FROM ${table} WHERE device_id > machine.id) FROM machine WHERE machine.id IS NOT NULL
+       )
+       SELECT event.rowid FROM machine JOIN ${table} AS event ON event.device_id = machine.id AND event.timestamp < @cutoff`,
+    )
+    .pluck()
+    .all({ cutoff }) as number[];
+}
 
 export interface PurgeSummary {
   cutoff: string;
@@ -39,19 +64,21 @@ export interface PurgeSummary {
 export function purgeOlderThan(db: Db, cutoff: string, audit?: AuditRecord): PurgeSummary {
   const { removed, freedPages, auditHead } = removeInOneTransaction(db, (removal) => {
     const removed: Record<string, number> = {};
-    // One scan per event table finds its rows; none (the usual case) and it is left alone.
-    const found = new Map<string, number[]>();
-    for (const [table, where, searchKind] of byTime) {
-      if (searchKind !== undefined) found.set(table, db.prepare(`SELECT rowid FROM ${table} WHERE ${where}`).pluck().all({ cutoff }) as number[]);
-    }
+    // One pass per event table finds its rows; none (the usual case) and it is left alone.
+    const found = new Map(eventTables.map(([table]) => [table, eventsBefore(db, table, cutoff)]));
     removal.expectEvents([...found.values()].reduce((sum, rowids) => sum + rowids.length, 0));
-    for (const [table, where, searchKind] of byTime) {
-      const changes = searchKind === undefined
-        ? db.prepare(`DELETE FROM ${table} WHERE ${where}`).run({ cutoff }).changes
-        : removeEventRows(db, table, searchKind, found.get(table) ?? []);
+    const count = (table: string, changes: number) => {
       if (changes > 0) removed[table] = changes;
+    };
+    for (const [table, searchKind] of eventTables) {
+      const rowids = found.get(table)!;
+      if (rowids.length === 0) continue;
+      if (searchKind !== null) count(table, removeEventRows(db, table, searchKind, rowids));
+      else count(table, db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`).run(JSON.stringify(rowids)).changes);
+      raiseBound(db, table, cutoff);
     }
-    if (byTime.some(([table, , searchKind]) => searchKind !== undefined && removed[table])) afterPurge(db, cutoff);
+    if (eventTables.some(([table, searchKind]) => searchKind !== null && removed[table])) afterPurge(db, cutoff);
+    for (const [table, where] of byTime) count(table, db.prepare(`DELETE FROM ${table} WHERE ${where}`).run({ cutoff }).changes);
     return removed;
   }, audit && ((outcome) => ({ ...audit, detail: { ...detailOf(audit), cutoff, ...outcome } })));
   return { cutoff, removed, freedPages, auditHead };

@@ -74,19 +74,23 @@ export function removeInOneTransaction(
           if (rows >= bigRemovalRows) db.pragma(`cache_size=-${bigRemovalCacheKiB}`);
         },
       });
+      // Nothing went (the purge at every open, usually): no profile lost its last name, no page
+      // holds a removed row, so no tidying, vacuum or checkpoint (the file profiles' check alone
+      // reads four indexes whole).
+      if (Object.keys(removed).length === 0) return;
       const files = forgetUnnamedFiles(db);
       if (files > 0) removed.files = files;
       // The contentless search index keeps a deleted row's words in its segments until they
       // are merged: rewrite them, so no removed command line or path survives in the index.
-      if (Object.keys(removed).length > 0) db.prepare("INSERT INTO search(search) VALUES ('optimize')").run();
+      db.prepare("INSERT INTO search(search) VALUES ('optimize')").run();
       const before = db.pragma('freelist_count', { simple: true }) as number;
       db.pragma('incremental_vacuum');
       freedPages = Math.max(0, before - (db.pragma('freelist_count', { simple: true }) as number));
-      if (record && Object.keys(removed).length > 0) auditHead = appendAudit(db, [record({ removed, freedPages })]) ?? undefined;
+      if (record) auditHead = appendAudit(db, [record({ removed, freedPages })]) ?? undefined;
     }).immediate();
     // Copies the new pages into the file and empties the WAL, where older versions of the
     // removed pages could otherwise survive.
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    if (Object.keys(removed).length > 0) db.pragma('wal_checkpoint(TRUNCATE)');
     return { removed, freedPages, auditHead };
   } finally {
     db.pragma(`cache_size=${cacheSize}`);

@@ -7,6 +7,7 @@ import {
 } from './columns';
 import type { AlertRecord, CacheBatch, EvidenceRecord, HuntingRow, MachineRecord, WriteSummary } from './records';
 import { KeyMachineTally } from './key-machines';
+import { EventBoundsTally } from './event-bounds';
 import { writeAnalystData } from './writer-analyst';
 
 type Statement = Sqlite.Statement;
@@ -64,6 +65,7 @@ export interface CacheWriter {
  */
 export function createWriter(db: Db, now: () => string = () => new Date().toISOString()): CacheWriter {
   const keyMachines = new KeyMachineTally();
+  const bounds = new EventBoundsTally();
   const search = db.prepare('INSERT OR REPLACE INTO search (rowid, text) VALUES (?, ?)');
   const hunting = Object.fromEntries(
     (Object.keys(huntingTables) as HuntingTableName[]).map((name) => {
@@ -131,6 +133,7 @@ export function createWriter(db: Db, now: () => string = () => new Date().toISOS
         continue;
       }
       written++;
+      bounds.add(spec.table, time);
       if (name === 'processEvents') {
         keyMachines.add('fileProcesses', [row.SHA1], row.DeviceId, time, row.DeviceName);
         keyMachines.add('accountProcesses', [row.AccountName, row.AccountDomain], row.DeviceId, time, row.DeviceName);
@@ -220,6 +223,7 @@ export function createWriter(db: Db, now: () => string = () => new Date().toISOS
   const writeBatch = db.transaction((batch: CacheBatch) => {
     const summary = writeInto(batch);
     keyMachines.flush(db);
+    bounds.flush(db);
     return summary;
   });
 
@@ -229,12 +233,19 @@ export function createWriter(db: Db, now: () => string = () => new Date().toISOS
         return writeBatch.immediate(batch);
       } catch (error) {
         keyMachines.discard();
+        bounds.discard();
         throw error;
       }
     },
     // Inside a transaction the caller opened (a streamed hunting answer): no BEGIN/COMMIT here.
     append: (batch) => writeInto(batch),
-    beforeCommit: () => keyMachines.flush(db),
-    afterRollback: () => keyMachines.discard(),
+    beforeCommit: () => {
+      keyMachines.flush(db);
+      bounds.flush(db);
+    },
+    afterRollback: () => {
+      keyMachines.discard();
+      bounds.discard();
+    },
   };
 }

@@ -14,7 +14,7 @@ describe('migration 0003: file and account summaries', () => {
     const insert = db.prepare(`INSERT INTO process_events (device_id, report_id, timestamp, device_name, sha1, account_name, account_domain)
       VALUES (?, ?, ?, ?, 'ab', ?, ?)`);
     for (let i = 0; i < 30; i++) insert.run(`d${i % 3}`, i, `2024-01-02T00:00:${String(i).padStart(2, '0')}.0000000Z`, `name${i}`, i % 2 ? 'System' : 'SYSTEM', i % 5 ? 'NT AUTHORITY' : null);
-    expect(migrate(db, 't')).toBe(3);
+    expect(migrate(db, 't', 3)).toBe(3);
     expect(fileMachines(db, 'ab', { limit: 10, offset: 0 }).rows.map((row) => [row.device_id, row.events, row.first_seen, row.device_name])).toEqual([
       ['d0', 10, '2024-01-02T00:00:00.0000000Z', 'name27'],
       ['d1', 10, '2024-01-02T00:00:01.0000000Z', 'name28'],
