@@ -21,6 +21,16 @@ interface ProbeResult {
   message?: string;
 }
 
+/**
+ * The environment for a child with its own D-Bus session and keyring: without the test run's
+ * keyring control socket and runtime folder, so whatever its own daemon does (the locked test
+ * locks its login collection) can never reach the keyring every other test is using.
+ */
+function isolated(scratch: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const { GNOME_KEYRING_CONTROL: _control, ...env } = process.env;
+  return { ...env, XDG_RUNTIME_DIR: scratch, ...extra };
+}
+
 /** Runs the probe in a shell command's environment (a fresh D-Bus session, or none). */
 function runProbe(shell: string, env: NodeJS.ProcessEnv, ...args: string[]): ProbeResult {
   const command = `${shell} ${[process.execPath, '--import', 'tsx', probe, ...args].map((word) => `'${word}'`).join(' ')}`;
@@ -78,7 +88,7 @@ describe('without a usable keychain', () => {
 <busconfig><type>session</type><listen>unix:tmpdir=${scratch}</listen><auth>EXTERNAL</auth>
 <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`);
     for (const action of ['get', 'set', 'list'] as const) {
-      const result = runProbe(`dbus-run-session --config-file=${config} --`, { ...process.env }, action, 'test:nobody', 'secret');
+      const result = runProbe(`dbus-run-session --config-file=${config} --`, isolated(scratch), action, 'test:nobody', 'secret');
       expect(result, action).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE' });
       expect(result.message).toMatch(/gnome-keyring/);
       expect(result.message).toMatch(/D-Bus/);
@@ -88,7 +98,7 @@ describe('without a usable keychain', () => {
 
   it('says KEYCHAIN_UNAVAILABLE with no D-Bus session at all, and never falls back to another store', () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'outpost-no-dbus-'));
-    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: '', XDG_RUNTIME_DIR: scratch };
+    const env = isolated(scratch, { DBUS_SESSION_BUS_ADDRESS: '' });
     const set = runProbe('', env, 'set', 'test:nowhere', 'secret');
     expect(set).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE' });
     const get = runProbe('', env, 'get', 'test:nowhere');
@@ -97,7 +107,7 @@ describe('without a usable keychain', () => {
 
   it('says KEYCHAIN_LOCKED when the keyring is locked', () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'outpost-locked-'));
-    const env = { ...process.env, XDG_DATA_HOME: scratch };
+    const env = isolated(scratch, { XDG_DATA_HOME: scratch });
     const lock = `gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null`;
     const node = `'${process.execPath}' --import tsx '${probe}'`;
     const script = `eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null; ${node} set test:locked secret >/dev/null; ${lock}; ${node} get test:locked`;
