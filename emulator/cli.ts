@@ -46,12 +46,14 @@ export function registerEmulatorCommand(program: Command): void {
         policy: o.policy ? parsePolicyArgument(o.policy) : undefined,
       });
       for (const f of faults) emulator.faults.set(f.name, f.options);
-      process.stdout.write(`Emulator ready: ${emulator.url}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      // Listeners before the ready line: without one, SIGTERM's default action kills us
+      // before the clean close, and whoever read "ready" may signal at once.
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
       });
+      process.stdout.write(`Emulator ready: ${emulator.url}\n`);
+      await stopped;
       await emulator.close();
     });
 }

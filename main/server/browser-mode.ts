@@ -16,15 +16,19 @@ export async function startBrowserMode(options: { port: number; open: boolean; d
   const router = createRouter(createHandlers(context));
   const stopTicker = startRetentionTicker(context.workspace, context.events);
   const server = await startBrowserServer({ router, events: context.events, rendererDir: rendererDir(), port: options.port });
+  // The signal handlers go in before the ready line: until a listener exists, SIGTERM
+  // keeps its default action and kills the process mid-flight, so a supervisor that
+  // stops us the moment we say "ready" would skip the clean shutdown below.
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = () => resolve();
+  });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   process.stdout.write(`Outpost ready: ${server.url}\n`);
   const window = options.open ? openAppWindow(server.url) : null;
-
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    window?.on('exit', stop);
-  });
+  window?.on('exit', stop);
+  await stopped;
   window?.close();
   stopTicker();
   context.syncs.cancelAll();
