@@ -1,9 +1,10 @@
+import { seededRandom } from '../emulator/prng';
 import type { Tenant } from '../emulator/tenant/tenant';
 import type { CacheClient, HuntingRow } from '../main/services/cache';
 import { accountKey } from '../main/services/cache/queries-investigate';
 import { benchTenant, slicePages, slicesOf } from './lib/data';
 import { row, type BenchRow } from './lib/report';
-import { nowMs, percentile, sampler } from './lib/stats';
+import { nowMs, percentile } from './lib/stats';
 
 /*
  * Pivots and search as the UI runs them: the named investigate queries, through the cache
@@ -25,7 +26,7 @@ export interface Samples {
 /** Keys picked from the generated rows: one row in `every` of each table. */
 export function sampleKeys(tenant: Tenant, every = 997): Samples {
   const s: Samples = { devices: tenant.fleet.map((p) => p.machine.id), sha1s: [], ips: [], urls: [], accounts: [], processes: [], alerts: tenant.alerts.map((a) => a.id), words: [] };
-  const random = sampler(42);
+  const random = seededRandom(42);
   let n = 0;
   for (const slice of slicesOf(tenant, ['DeviceProcessEvents', 'DeviceNetworkEvents', 'DeviceLogonEvents', 'DeviceFileEvents'])) {
     for (const page of slicePages(tenant, slice)) {

@@ -94,3 +94,9 @@ export class Random {
 export function stableHex(seed: number, length: number, ...labels: (string | number)[]): string {
   return Random.of(seed, 'hex', length, ...labels).hex(length);
 }
+
+/** One seeded stream as a plain function: tests and benchmarks that must replay a seed. */
+export function seededRandom(seed: number): () => number {
+  const random = new Random(seed >>> 0);
+  return () => random.next();
+}

@@ -23,14 +23,3 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [value, nowMs() - start];
 }
 
-/** Deterministic PRNG for sampling keys (mulberry32). */
-export function sampler(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

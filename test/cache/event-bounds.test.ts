@@ -4,23 +4,12 @@
 // order (older events arriving later, repeats, streams rolled back) and purges, and checks
 // each purge leaves nothing before its cutoff.
 import { afterEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../emulator/prng';
 import { huntingTables } from '../../main/services/cache/columns';
 import { migrate } from '../../main/services/cache/migrate';
 import { purgeOlderThan } from '../../main/services/cache/purge';
 import { createWriter } from '../../main/services/cache/writer';
 import { emptyEncryptedDb } from './migrations/helpers';
-
-/** mulberry32: the same sequence for the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const day = 86_400_000;
 const start = Date.UTC(2024, 0, 1);
@@ -36,7 +25,7 @@ describe('event bounds', () => {
     const db = fixture.db;
     migrate(db, 't');
     const writer = createWriter(db);
-    const random = prng(20261126);
+    const random = seededRandom(20261126);
     let reportId = 0;
     const rows = (count: number) =>
       Array.from({ length: count }, () => ({

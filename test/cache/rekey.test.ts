@@ -1,22 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { seededRandom } from '../../emulator/prng';
 import type { OutpostError } from '../../contract';
 import { cacheKeyAccount, cachePaths, openTenantCache, pendingCacheKeyAccount, rekeyTenantCache } from '../../main/services/cache';
 import { exited, findOnDisk, markedBatch, spawnChild, tempHome, trackedKeychain, uniqueTenant, waitForLine } from './helpers';
 
 // Real SQLCipher, a real keyring and child processes: slow on a busy machine, never timed.
 vi.setConfig({ testTimeout: 240_000 });
-
-/** A small deterministic PRNG, so a failing seed can be replayed. */
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('rekey', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -83,7 +73,7 @@ describe('rekey', () => {
       const rows = 30_000; // about 25 MB: the rewrite takes a second or more, the journal grows page by page
       const { home, keychain, tenantId } = await populated(rows);
       const { database, journal } = cachePaths(home, tenantId);
-      const target = Math.floor(mulberry32(seed)() * 0.8 * statSync(database).size);
+      const target = Math.floor(seededRandom(seed)() * 0.8 * statSync(database).size);
       const child = spawnChild('rekey.ts', [home, tenantId]);
       cleanups.push(() => void child.kill('SIGKILL'));
       await waitForLine(child, /^step parked$/);
@@ -109,7 +99,7 @@ describe('rekey', () => {
     it(`recovers when killed at a random moment (seed ${seed})`, async () => {
       const rows = 20_000;
       const { home, keychain, tenantId } = await populated(rows);
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const child = spawnChild('rekey.ts', [home, tenantId]);
       cleanups.push(() => void child.kill('SIGKILL'));
       await waitForLine(child, /^rekeying$/);
