@@ -45,19 +45,24 @@ export function raiseBound(db: Db, table: string, cutoff: string): void {
 }
 
 /**
+ * Every machine of an event table, walked by seeking the next device id in the index the
+ * events' key leads with (a skip-scan): one seek per machine instead of a read of every row.
+ */
+export function machinesOf(table: string): string {
+  return `WITH RECURSIVE machine(id) AS (
+         SELECT (SELECT min(device_id) FROM ${table})
+         UNION ALL
+         SELECT (SELECT min(device_id) FROM ${table} WHERE device_id > machine.id) FROM machine WHERE machine.id IS NOT NULL
+       )`;
+}
+
+/**
  * A table's oldest event from its events themselves, one index seek per machine (its key leads
  * with device and time): for a cache written before the bounds were kept.
  */
 export function oldestEvent(db: Db, table: string): string | null {
   return db
-    .prepare(
-      `WITH RECURSIVE machine(id) AS (
-         SELECT (SELECT min(device_id) FROM ${table})
-         UNION ALL
-         SELECT (SELECT min(device_id) FROM ${table} WHERE device_id > machine.id) FROM machine WHERE machine.id IS NOT NULL
-       )
-       SELECT min((SELECT min(timestamp) FROM ${table} WHERE device_id = machine.id)) FROM machine WHERE machine.id IS NOT NULL`,
-    )
+    .prepare(`${machinesOf(table)} SELECT min((SELECT min(timestamp) FROM ${table} WHERE device_id = machine.id)) FROM machine WHERE machine.id IS NOT NULL`)
     .pluck()
     .get() as string | null;
 }

@@ -1,6 +1,6 @@
 import { huntingTables } from './columns';
 import type { Db } from './engine';
-import { mayHoldEventsBefore, raiseBound } from './event-bounds';
+import { machinesOf, mayHoldEventsBefore, raiseBound } from './event-bounds';
 import { afterPurge } from './key-machines';
 import type { AuditRecord } from './records';
 import { detailOf, removeEventRows, removeInOneTransaction } from './remove-rows';
@@ -41,12 +41,7 @@ function eventsBefore(db: Db, table: string, cutoff: string): number[] {
   if (!mayHoldEventsBefore(db, table, cutoff)) return [];
   return db
     .prepare(
-      `WITH RECURSIVE machine(id) AS (
-         SELECT (SELECT min(device_id) FROM ${table})
-         UNION ALL
-         SELECT (SELECT min(device_id) FROM ${table} WHERE device_id > machine.id) FROM machine WHERE machine.id IS NOT NULL
-       )
-       SELECT event.rowid FROM machine JOIN ${table} AS event ON event.device_id = machine.id AND event.timestamp < @cutoff`,
+      `${machinesOf(table)} SELECT event.rowid FROM machine JOIN ${table} AS event ON event.device_id = machine.id AND event.timestamp < @cutoff`,
     )
     .pluck()
     .all({ cutoff }) as number[];
