@@ -174,19 +174,24 @@ export async function syncHuntingTable(ctx: PhaseContext, table: HuntingTable, m
   const expected = plan.slices.slice(plan.done).reduce((sum, slice) => sum + slice.expectedRows, 0);
   ctx.progress.enter('hunting', expected, table);
   const field = batchFieldOf[table];
-  for (let index = plan.done; index < plan.slices.length; index++) {
-    stopIfCancelled(ctx.signal);
-    const slice = plan.slices[index]!;
+  const planned = plan;
+  const writeSlice = async (index: number, turn: Promise<void>): Promise<void> => {
+    const slice = planned.slices[index]!;
     const query = rowsQuery(table, slice.from, slice.to, slice.machineIds, 100_000);
-    const advanced: HuntingPlan = { ...plan, done: index + 1 };
-    const last = index + 1 === plan.slices.length;
+    const last = index + 1 === planned.slices.length;
     const checkpoint = last
-      ? { stream, cursor: plan.to, detail: null }
-      : { stream, cursor: saved?.cursor ?? null, detail: advanced };
+      ? { stream, cursor: planned.to, detail: null }
+      : { stream, cursor: saved?.cursor ?? null, detail: { ...planned, done: index + 1 } };
     let received = 0;
     let transaction: CacheTransaction | null = null;
     await ctx.api.hunt(query, {
       consume: async (batches) => {
+        // This answer was asked for while the one before it was written; its rows wait, unread
+        // (TCP holds the rest back), until that one has committed, so slices commit in order.
+        await turn.catch((error: unknown) => {
+          // An OutpostError, so the API client does not take it for a cut answer and ask again.
+          throw new OutpostError('SYNC_CANCELLED', 'An earlier slice of this table failed; this one was not written.', { cause: error });
+        });
         transaction = await ctx.cache.transaction();
         // One append in flight: the writer thread inserts a batch while this thread parses the
         // next, so a sync runs at the slower of the two, not at their sum. Appends stay in order
@@ -216,7 +221,23 @@ export async function syncHuntingTable(ctx: PhaseContext, table: HuntingTable, m
         transaction = null;
       },
     });
-    plan = advanced;
+  };
+  // The next slice is asked for while this one is written: the service builds a whole answer
+  // before its first byte (the emulator measures it against the caps, as the API does), and
+  // the writer sat idle through that for every slice. At most two answers are open at once.
+  let previous: Promise<void> = Promise.resolve();
+  for (let index = plan.done; index < plan.slices.length; index++) {
+    stopIfCancelled(ctx.signal);
+    const current = writeSlice(index, previous);
+    current.catch(() => undefined); // awaited below, or settled before an earlier failure is thrown
+    try {
+      await previous;
+    } catch (error) {
+      await current.catch(() => undefined);
+      throw error;
+    }
+    previous = current;
   }
+  await previous;
   if (plan.slices.length === 0) await ctx.cache.write({ checkpoints: [{ stream, cursor: plan.to, detail: null }] });
 }

@@ -99,6 +99,9 @@ export class DefenderApi {
       try {
         return await consumer.consume(huntingRows(answer.body as Readable));
       } catch (error) {
+        // The rest of a failed answer is never read: close it rather than leave the socket
+        // holding it (a sync asks the next answer while it writes one; see phases.ts).
+        answer.body.destroy();
         await consumer.discard();
         throw error;
       }
