@@ -1,8 +1,11 @@
-import { useId, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useId, useState, type ReactNode } from 'react';
 import type { EntityRefData } from '../../../contract/schemas/investigate';
 import { Annotations } from './Annotations';
-import { EntityGraph } from './EntityGraph';
 import { entityTypeNames } from './Link';
+
+// The graph (cytoscape, most of the bundle's weight) is loaded the first time an analyst asks
+// for it, so every page's first paint does not parse it.
+const EntityGraph = lazy(async () => ({ default: (await import('./EntityGraph')).EntityGraph }));
 
 /** The frame of every entity page: type, name, tags and notes, the graph on demand, then the page's sections. */
 export function EntityFrame({ tenant, entity, title, subtitle, children }: { tenant: string; entity: EntityRefData; title: string; subtitle?: ReactNode; children: ReactNode }) {
@@ -22,7 +25,11 @@ export function EntityFrame({ tenant, entity, title, subtitle, children }: { ten
         </div>
       </header>
       <Annotations tenant={tenant} entity={entity} />
-      {graph ? <EntityGraph tenant={tenant} entity={entity} /> : null}
+      {graph ? (
+        <Suspense fallback={<p role="status">Loading the graph…</p>}>
+          <EntityGraph tenant={tenant} entity={entity} />
+        </Suspense>
+      ) : null}
       {children}
     </article>
   );
