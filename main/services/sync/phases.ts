@@ -165,23 +165,20 @@ async function planTable(ctx: PhaseContext, table: HuntingTable, machineIds: rea
 export async function syncHuntingTable(ctx: PhaseContext, table: HuntingTable, machineIds: readonly string[]): Promise<void> {
   const stream = `hunt:${table}`;
   const saved = ctx.checkpoints.get(stream);
-  let plan = (saved?.detail as HuntingPlan | null | undefined) ?? null;
-  if (!plan) {
-    if (machineIds.length === 0) return;
-    plan = await planTable(ctx, table, machineIds);
-    await ctx.cache.write({ checkpoints: [{ stream, cursor: saved?.cursor ?? null, detail: plan }] });
-  }
+  const stored = (saved?.detail as HuntingPlan | null | undefined) ?? null;
+  if (!stored && machineIds.length === 0) return;
+  const plan = stored ?? (await planTable(ctx, table, machineIds));
+  if (!stored) await ctx.cache.write({ checkpoints: [{ stream, cursor: saved?.cursor ?? null, detail: plan }] });
   const expected = plan.slices.slice(plan.done).reduce((sum, slice) => sum + slice.expectedRows, 0);
   ctx.progress.enter('hunting', expected, table);
   const field = batchFieldOf[table];
-  const planned = plan;
   const writeSlice = async (index: number, turn: Promise<void>): Promise<void> => {
-    const slice = planned.slices[index]!;
+    const slice = plan.slices[index]!;
     const query = rowsQuery(table, slice.from, slice.to, slice.machineIds, 100_000);
-    const last = index + 1 === planned.slices.length;
+    const last = index + 1 === plan.slices.length;
     const checkpoint = last
-      ? { stream, cursor: planned.to, detail: null }
-      : { stream, cursor: saved?.cursor ?? null, detail: { ...planned, done: index + 1 } };
+      ? { stream, cursor: plan.to, detail: null }
+      : { stream, cursor: saved?.cursor ?? null, detail: { ...plan, done: index + 1 } };
     let received = 0;
     let transaction: CacheTransaction | null = null;
     await ctx.api.hunt(query, {
