@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../main/services/cache/engine';
 import { rebuildKeyMachines } from '../../main/services/cache/key-machines';
 import { migrate } from '../../main/services/cache/migrate';
-import { accountMachines, connections, fileMachines, type ConnectionKey } from '../../main/services/cache/queries-pivots';
+import { accountMachines, connections, domainConnections, fileMachines, type ConnectionKey } from '../../main/services/cache/queries-pivots';
 import { emptyEncryptedDb } from '../cache/migrations/helpers';
 
 /*
@@ -29,6 +29,7 @@ beforeAll(() => {
   const file = db.prepare(`INSERT INTO file_events (${common}, sha1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const net = db.prepare(`INSERT INTO network_events (${common}, remote_ip, remote_url, remote_domain, remote_port) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const logon = db.prepare(`INSERT INTO logon_events (${common}, account_name, account_domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const urls = db.prepare('INSERT OR IGNORE INTO urls (url, domain) VALUES (?, ?)');
   const accounts = [['System', 'NT AUTHORITY'], ['system', 'nt authority'], ['alice', 'FABRIKAM'], ['Alice', null], ['bob', 'fabrikam']] as const;
   let seed = 11;
   const random = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
@@ -40,9 +41,15 @@ beforeAll(() => {
     proc.run(...process, `sha${random(4)}`, account[0], account[1]);
     if (i % 2) file.run(...process, `sha${random(4)}`);
     if (i % 3) logon.run(...process, account[0], account[1]);
+    // site0 is reached under two URLs, site1 under its host alone, site2 under one URL; one in
+    // five connections has no URL (stored '', as the API gives it).
     const site = random(3);
-    net.run(...process, `10.0.0.${site}`, `https://site${site}.example/p`, `site${site}.example`, [443, 80, 8080][random(3)]);
+    const url = i % 5 === 0 ? '' : site === 0 ? `https://site0.example/${random(2) ? 'p' : 'q'}` : site === 1 ? 'site1.example' : 'https://site2.example/p';
+    net.run(...process, `10.0.0.${site}`, url, url ? `site${site}.example` : null, [443, 80, 8080][random(3)]);
+    // The writer lists every URL it stores with its domain, file origins' too.
+    if (url) urls.run(url, `site${site}.example`);
   }
+  urls.run('https://site1.example/setup.exe', 'site1.example');
   // Written here with SQL, not by the writer: the file and account summaries from the rows.
   rebuildKeyMachines(db);
 });
@@ -94,10 +101,17 @@ describe('index-range pivots give what the GROUP BY gave', () => {
   it('IP / URL / domain -> connections: one row per machine and process, latest first, in pages', () => {
     const columns = ['device_id', 'computer_dns_name', 'initiating_process_file_name', 'initiating_process_sha1', 'initiating_process_id', 'initiating_process_creation_time',
       'connections', 'first_seen', 'last_seen', 'remote_ports'];
-    const keys: Array<[ConnectionKey, string]> = [['remote_ip', '10.0.0.1'], ['remote_url', 'https://site2.example/p'], ['remote_domain', 'site0.example'], ['remote_ip', '10.9.9.9']];
+    const keys: Array<[ConnectionKey, string]> = [['remote_ip', '10.0.0.1'], ['remote_url', 'https://site2.example/p'], ['remote_url', 'site1.example'], ['remote_ip', '10.9.9.9'], ['remote_url', 'https://nowhere.example/']];
     for (const [column, key] of keys) {
       const expected = pick(reference.connections(column, key), columns);
       for (const size of [1, 7, 100, 1000]) expect(pick(walk((page) => connections(db, column, key, page), size), columns)).toEqual(expected);
+    }
+    // A domain through its URLs (0005 indexes no domain): under two URLs, under its host alone
+    // beside a URL no connection used, under one URL, in another case, unknown.
+    for (const domain of ['site0.example', 'site1.example', 'site2.example', 'SITE2.Example', 'nowhere.example']) {
+      const expected = pick(reference.connections('remote_domain', domain.toLowerCase()), columns);
+      if (domain !== 'nowhere.example') expect(expected.length).toBeGreaterThan(10);
+      for (const size of [1, 7, 100, 1000]) expect(pick(walk((page) => domainConnections(db, domain, page), size), columns)).toEqual(expected);
     }
   });
 

@@ -86,7 +86,7 @@ function forgetUnnamedPivots(db: Db, count: (table: string, n: number) => void):
       SELECT file_origin_ip FROM file_events WHERE file_origin_ip IS NOT NULL UNION ALL
       SELECT ip_address FROM evidence WHERE ip_address IS NOT NULL)`).run().changes);
   count('urls', db.prepare(`DELETE FROM urls WHERE url NOT IN (
-      SELECT remote_url FROM network_events WHERE remote_url IS NOT NULL UNION ALL
+      SELECT remote_url FROM network_events WHERE remote_url <> '' UNION ALL
       SELECT file_origin_url FROM file_events WHERE file_origin_url IS NOT NULL UNION ALL
       SELECT url FROM evidence WHERE url IS NOT NULL)`).run().changes);
   count('domains', db.prepare('DELETE FROM domains WHERE domain NOT IN (SELECT domain FROM urls WHERE domain IS NOT NULL)').run().changes);

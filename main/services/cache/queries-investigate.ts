@@ -14,7 +14,7 @@ import type {
 } from '../../../contract/schemas/investigate';
 import { normalizeTime, searchKinds } from './columns';
 import type { Db } from './engine';
-import { accountMachines, connections, fileMachines } from './queries-pivots';
+import { accountMachines, connections, domainConnections, domainIs, fileMachines, urlIs } from './queries-pivots';
 import { searchHitKey } from './search';
 import { searchCandidates, searchWords } from './search-match';
 
@@ -22,7 +22,8 @@ import { searchCandidates, searchWords } from './search-match';
  * The reads behind the investigation pages. Every list is paged in SQL (LIMIT/OFFSET, or a
  * keyset on the event key for the device timeline), and each query leans on an index of
  * 0001-initial: the event key (device_id, timestamp, report_id), the sha1 / remote_ip /
- * remote_url / remote_domain / account indexes, alerts_by_machine, evidence_by_*.
+ * account indexes, alerts_by_machine, evidence_by_*; URLs and domains lean on 0005's partial
+ * URL indexes (queries-pivots.ts: urlIs, domainIs).
  * This file must not import queries.ts (that file spreads this one's queries into its own).
  */
 
@@ -346,7 +347,7 @@ const lists: Record<ListName, (db: Db, key: string, page: { limit: number; offse
       ORDER BY 2`, { key }, page),
   urlConnections: (db, key, page) => connections(db, 'remote_url', key, page),
   urlAlerts: (db, key, page) => paged(db, `${alertJoin} WHERE e.url = @key ORDER BY a.alert_creation_time DESC`, { key }, page),
-  domainConnections: (db, key, page) => connections(db, 'remote_domain', key.toLowerCase(), page),
+  domainConnections,
   domainUrls: (db, key, page) => paged(db, 'SELECT url, first_seen, last_seen FROM urls WHERE domain = @key ORDER BY url', { key: key.toLowerCase() }, page),
   domainAlerts: (db, key, page) =>
     paged(db, `${alertJoin} WHERE e.url = @key OR e.url IN (SELECT url FROM urls WHERE domain = @key) ORDER BY a.alert_creation_time DESC`, { key: key.toLowerCase() }, page),
@@ -486,13 +487,13 @@ function neighbours(db: Db, entity: EntityRefData, n: number): Neighbour[] {
       break;
     case 'url':
       machinesFrom(lists.urlConnections(db, entity.key, page).rows, 'connected from');
-      filesRunning('remote_url = @k', { k: entity.key });
+      filesRunning(urlIs('@k'), { k: entity.key });
       alertsFrom(lists.urlAlerts(db, entity.key, page).rows);
       add('domain', domainOfUrl(entity.key) ? { type: 'domain', key: domainOfUrl(entity.key)! } : null);
       break;
     case 'domain':
       machinesFrom(lists.domainConnections(db, entity.key, page).rows, 'connected from');
-      filesRunning('remote_domain = @k', { k: entity.key.toLowerCase() });
+      filesRunning(domainIs('@k'), { k: entity.key.toLowerCase() });
       for (const r of lists.domainUrls(db, entity.key, page).rows) add('url', { type: 'url', key: String(r.url) });
       alertsFrom(lists.domainAlerts(db, entity.key, page).rows);
       break;
@@ -715,14 +716,14 @@ export const investigateQueries = {
       }
       case 'url': {
         const seen = one('SELECT domain, first_seen, last_seen FROM urls WHERE url = @k', { k: key });
-        const conn = one('SELECT count(*) AS connections, count(DISTINCT device_id) AS machines_connected FROM network_events WHERE remote_url = @k', { k: key });
+        const conn = one(`SELECT count(*) AS connections, count(DISTINCT device_id) AS machines_connected FROM network_events WHERE ${urlIs('@k')}`, { k: key });
         facts = { domain: domainOfUrl(key), ...seen, ...conn };
         found = Object.keys(seen).length > 0 || Number(conn.connections) > 0;
         break;
       }
       case 'domain': {
         const seen = one('SELECT first_seen, last_seen FROM domains WHERE domain = @k', { k: key.toLowerCase() });
-        const conn = one('SELECT count(*) AS connections, count(DISTINCT device_id) AS machines_connected FROM network_events WHERE remote_domain = @k', { k: key.toLowerCase() });
+        const conn = one(`SELECT count(*) AS connections, count(DISTINCT device_id) AS machines_connected FROM network_events WHERE ${domainIs('@k')}`, { k: key.toLowerCase() });
         const urls = one('SELECT count(*) AS urls FROM urls WHERE domain = @k', { k: key.toLowerCase() });
         facts = { ...seen, ...conn, ...urls };
         found = Object.keys(seen).length > 0 || Number(conn.connections) > 0;

@@ -4,7 +4,7 @@ import { keySources } from './key-machines';
 /*
  * The grouped entity pivots (file / account -> machines, IP / URL / domain -> connections):
  * file and account from the per-(key, machine) summaries of 0003 (key-machines.ts), the
- * connections from short index ranges of 0002-pivot-indexes, so a page costs about its own
+ * connections from short index ranges of 0002-pivot-indexes (URLs: 0005), so a page costs about its own
  * size, not the key's event count (the busiest keys have 50,000-130,000 events and every key of a
  * real fleet is busy: a handful of IPs, hashes and accounts carry most events).
  * Results and order are those of the plain GROUP BY they replace (test/investigate/pivots.test.ts
@@ -54,11 +54,34 @@ export function accountMachines(db: Db, account: { name: string; domain: string 
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
 }
 
-export type ConnectionKey = 'remote_ip' | 'remote_url' | 'remote_domain';
+export type ConnectionKey = 'remote_ip' | 'remote_url';
+
+/*
+ * Network events of one URL, or of a domain's URLs, bound as `param`. The URL indexes hold
+ * only connections that have a URL (0005-url-indexes): SQLite uses a partial index only when
+ * the query names its condition, hence `remote_url <> ''` beside the key.
+ */
+export const urlIs = (param: string) => `remote_url = ${param} AND remote_url <> ''`;
+export const domainIs = (param: string) => `remote_url IN (SELECT url FROM urls WHERE domain = ${param}) AND remote_url <> ''`;
+const matching: Record<ConnectionKey, string> = { remote_ip: 'remote_ip = @key', remote_url: urlIs('@key') };
 
 /**
- * Connections to an IP, URL or domain, one row per machine and initiating process, latest
- * first. A process's newest connection is its last sighting, so the page's processes are the
+ * A domain's connections are those of its URLs that connections were seen under (the urls
+ * table also lists URLs from file origins and alert evidence). Nearly always that is one URL,
+ * the host itself, and its page is one index range; several are read through an IN list
+ * (their newest window is then sorted, not read in order).
+ */
+export function domainConnections(db: Db, domain: string, page: Page): Paged {
+  const urls = db.prepare(`SELECT url FROM urls WHERE domain = @domain AND EXISTS (SELECT 1 FROM network_events WHERE ${urlIs('urls.url')})`)
+    .pluck().all({ domain: domain.toLowerCase() }) as string[];
+  if (urls.length === 0) return { rows: [], hasMore: false };
+  if (urls.length === 1) return connections(db, 'remote_url', urls[0]!, page);
+  return connectionsWhere(db, "remote_url IN (SELECT value FROM json_each(@key)) AND remote_url <> ''", JSON.stringify(urls), page);
+}
+
+/**
+ * Connections to an IP or URL (or a domain's URLs), one row per machine and initiating
+ * process, latest first. A process's newest connection is its last sighting, so the page's processes are the
  * first distinct ones among the key's newest 256 connections (the busiest IPs have 5,000-9,000
  * processes), and their counts, first sightings and ports come from
  * each one's own range of the process index. When those do not fill the page (a key with few
@@ -69,10 +92,15 @@ export type ConnectionKey = 'remote_ip' | 'remote_url' | 'remote_domain';
  * (8-10 ms).
  */
 export function connections(db: Db, column: ConnectionKey, key: string, page: Page): Paged {
+  return connectionsWhere(db, matching[column], key, page);
+}
+
+/** `match`: the key's condition on network_events, with the key bound as @key. */
+function connectionsWhere(db: Db, match: string, key: string, page: Page): Paged {
   const want = page.offset + page.limit + 1;
   const newest = db.prepare(`SELECT device_id, pid, ct, max(timestamp) AS last_seen, rid FROM (
       SELECT device_id, initiating_process_id AS pid, initiating_process_creation_time AS ct, timestamp, rowid AS rid
-      FROM network_events WHERE ${column} = @key ORDER BY timestamp DESC LIMIT @window)
+      FROM network_events WHERE ${match} ORDER BY timestamp DESC LIMIT @window)
     GROUP BY device_id, pid, ct ORDER BY last_seen DESC, device_id, pid, ct LIMIT @want`);
   let groups: Row[] = [];
   for (const window of [256, 2048]) {
@@ -83,10 +111,10 @@ export function connections(db: Db, column: ConnectionKey, key: string, page: Pa
   if (counted) {
     groups = db.prepare(`SELECT device_id, initiating_process_id AS pid, initiating_process_creation_time AS ct, max(timestamp) AS last_seen, rowid AS rid,
         count(*) AS connections, group_concat(DISTINCT remote_port) AS remote_ports
-      FROM network_events WHERE ${column} = @key GROUP BY device_id, pid, ct ORDER BY last_seen DESC, device_id, pid, ct LIMIT @want`).all({ key, want }) as Row[];
+      FROM network_events WHERE ${match} GROUP BY device_id, pid, ct ORDER BY last_seen DESC, device_id, pid, ct LIMIT @want`).all({ key, want }) as Row[];
   }
   const slice = groups.slice(page.offset, page.offset + page.limit);
-  const same = `${column} = @key AND device_id = g.device_id AND initiating_process_id IS g.pid AND initiating_process_creation_time IS g.ct`;
+  const same = `${match} AND device_id = g.device_id AND initiating_process_id IS g.pid AND initiating_process_creation_time IS g.ct`;
   // The first sighting is a seek either way; a min() beside the max() would make the row the
   // process's details and device name are read from (rid) any of its rows, not its latest.
   const first = `(SELECT timestamp FROM network_events WHERE ${same} ORDER BY timestamp LIMIT 1) AS first_seen`;

@@ -4,6 +4,7 @@ import type { Db } from './engine';
 import { withStatementCache } from './statement-cache';
 import { bundleQueries } from './queries-bundle';
 import { investigateQueries } from './queries-investigate';
+import { domainIs, urlIs } from './queries-pivots';
 import { syncQueries } from './queries-sync';
 import { searchHitKey } from './search';
 
@@ -112,14 +113,14 @@ export const queries = {
     return {
       domain: (db.prepare('SELECT * FROM domains WHERE domain = ?').get(domain) as Row | undefined) ?? null,
       urls: db.prepare('SELECT * FROM urls WHERE domain = ? LIMIT ?').all(domain, limit) as Row[],
-      networkEvents: db.prepare('SELECT * FROM network_events WHERE remote_domain = ? ORDER BY timestamp DESC LIMIT ?').all(domain, limit) as Row[],
+      networkEvents: db.prepare(`SELECT * FROM network_events WHERE ${domainIs('@domain')} ORDER BY timestamp DESC LIMIT @limit`).all({ domain, limit }) as Row[],
     };
   },
   pivotUrl(db: Db, p: { url: string; limit?: number }) {
     const url = text(p.url, 'a URL');
     const limit = clampLimit(p.limit);
     return {
-      networkEvents: db.prepare('SELECT * FROM network_events WHERE remote_url = ? ORDER BY timestamp DESC LIMIT ?').all(url, limit) as Row[],
+      networkEvents: db.prepare(`SELECT * FROM network_events WHERE ${urlIs('@url')} ORDER BY timestamp DESC LIMIT @limit`).all({ url, limit }) as Row[],
       evidence: db.prepare('SELECT * FROM evidence WHERE url = ? LIMIT ?').all(url, limit) as Row[],
     };
   },

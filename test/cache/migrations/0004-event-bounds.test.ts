@@ -17,7 +17,7 @@ describe('migration 0004: the oldest event time per event table', () => {
     insert.run('d2', 3, '2024-04-01T00:00:00.0000000Z');
     insert.run('d3', 4, '2024-02-01T00:00:00.0000000Z');
     db.prepare('INSERT INTO logon_events (device_id, report_id, timestamp) VALUES (?, ?, ?)').run('d9', 1, '2023-12-31T23:59:59.0000000Z');
-    expect(migrate(db, 't')).toBe(4);
+    expect(migrate(db, 't', 4)).toBe(4);
     expect(db.prepare('SELECT table_name, oldest FROM event_bounds ORDER BY table_name').raw().all()).toEqual([
       ['logon_events', '2023-12-31T23:59:59.0000000Z'],
       ['process_events', '2024-01-15T08:00:00.0000000Z'],
