@@ -143,10 +143,11 @@ export async function benchBrowser(options: { events: number; keychain: Keychain
   const chromium = process.env.OUTPOST_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) return notMeasured(`no Chromium at ${chromium}`);
   if (!options.keychainName.startsWith('OS')) return notMeasured('browser mode reads the cache key from the OS keychain, and no Secret Service is running');
-  if (!existsSync(path.join(options.root, 'dist/cli.mjs')) || !existsSync(path.join(options.root, 'dist/renderer'))) {
-    options.log('browser: building dist/ (node scripts/build.mjs)');
-    spawnSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: options.root, stdio: 'inherit' });
-  }
+  // Always built: a dist/ left from an older checkout served the caches this run wrote with a
+  // schema it did not know (CACHE_TOO_NEW), and every browser row went unmeasured.
+  options.log('browser: building dist/ (node scripts/build.mjs)');
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: options.root, stdio: 'inherit' });
+  if (built.status !== 0) return notMeasured('node scripts/build.mjs failed');
   const { chromium: playwright } = await import('@playwright/test');
   const home = mkdtempSync(path.join(os.tmpdir(), 'outpost-bench-browser-'));
   let server: { child: ChildProcess; url: string } | null = null;
