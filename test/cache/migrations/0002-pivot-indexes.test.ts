@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../../main/services/cache/migrate';
-import { emptyEncryptedDb, indexedColumns } from './helpers';
+import { emptyEncryptedDb, indexedColumns, queryPlan } from './helpers';
 
 describe('migration 0002: pivot indexes', () => {
   let fixture: ReturnType<typeof emptyEncryptedDb>;
@@ -37,7 +37,7 @@ describe('migration 0002: pivot indexes', () => {
     }
     expect(indexedColumns(db, 'process_events')).not.toContainEqual(['sha1']);
     expect(indexedColumns(db, 'file_events')).not.toContainEqual(['sha1']);
-    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((step) => step.detail).join('; ');
+    const plan = (sql: string) => queryPlan(db, sql);
     expect(plan("SELECT count(*) FROM process_events WHERE account_name = 'a' COLLATE NOCASE AND account_domain IS 'b' COLLATE NOCASE AND device_id = 'd'")).toMatch(/COVERING INDEX process_events_by_account_device/);
     expect(plan("SELECT count(*) FROM network_events WHERE remote_ip = 'a' AND device_id = 'd' AND initiating_process_id IS 1 AND initiating_process_creation_time IS 'c'")).toMatch(/COVERING INDEX network_events_by_remote_ip_process/);
     // The search index's terms in order, for expanding a typed prefix.

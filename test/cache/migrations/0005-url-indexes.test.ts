@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../main/services/cache/engine';
 import { migrate } from '../../../main/services/cache/migrate';
 import { domainIs, urlIs } from '../../../main/services/cache/queries-pivots';
-import { emptyEncryptedDb, indexedColumns } from './helpers';
-
-const plan = (db: Db, sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((step) => step.detail).join('; ');
+import { emptyEncryptedDb, indexedColumns, queryPlan as plan } from './helpers';
 
 describe('migration 0005: URL indexes', () => {
   let fixture: ReturnType<typeof emptyEncryptedDb>;

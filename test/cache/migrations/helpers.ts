@@ -28,3 +28,8 @@ export function indexedColumns(db: Db, table: string): string[][] {
   const indexes = db.prepare(`PRAGMA index_list(${table})`).all() as Array<{ name: string }>;
   return indexes.map((index) => (db.prepare(`PRAGMA index_info(${index.name})`).all() as Array<{ name: string }>).map((column) => column.name));
 }
+
+/** SQLite's plan for a query, its steps joined, to match an index name against. */
+export function queryPlan(db: Db, sql: string): string {
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((step) => step.detail).join('; ');
+}
