@@ -32,10 +32,14 @@ echo "== build"; node scripts/build.mjs --quiet
 echo "== lint"; npx eslint --max-warnings 0 .
 echo "== typecheck"; npx tsc -b
 
-# Every run gets its own keyring folder, so an old keyring's password never locks it out.
+# Every run gets its own keyring folder, so an old keyring's password never locks it out,
+# and its own temp folder, removed at the end with whatever a test (or a browser, or a test
+# that failed half-way) left there: a run used to leave ~320 MB of fixtures under /tmp.
 keyring_home=$(mktemp -d)
-trap 'rm -rf "$keyring_home"' EXIT
+run_tmp=$(mktemp -d -t outpost-test-run.XXXXXX)
+trap 'rm -rf "$keyring_home" "$run_tmp"' EXIT
 export XDG_DATA_HOME="$keyring_home"
+export TMPDIR="$run_tmp"
 echo "== unit, integration and end-to-end (private D-Bus session, unlocked gnome-keyring)"
 dbus-run-session -- bash -c '
   set -euo pipefail
