@@ -68,22 +68,22 @@ const matching: Record<ConnectionKey, string> = { remote_ip: 'remote_ip = @key',
 /**
  * A domain's connections are those of its URLs that connections were seen under (the urls
  * table also lists URLs from file origins and alert evidence). Nearly always that is one URL,
- * the host itself, and its page is one index range; several are read through an IN list
- * (their newest window is then sorted, not read in order).
+ * the host itself, and its page is one index range; otherwise every URL of the domain is read
+ * through domainIs's IN list (the newest window is then sorted, not read in order).
  */
 export function domainConnections(db: Db, domain: string, page: Page): Paged {
   const urls = db.prepare(`SELECT url FROM urls WHERE domain = @domain AND EXISTS (SELECT 1 FROM network_events WHERE ${urlIs('urls.url')})`)
     .pluck().all({ domain: domain.toLowerCase() }) as string[];
   if (urls.length === 0) return { rows: [], hasMore: false };
   if (urls.length === 1) return connections(db, 'remote_url', urls[0]!, page);
-  return connectionsWhere(db, "remote_url IN (SELECT value FROM json_each(@key)) AND remote_url <> ''", JSON.stringify(urls), page);
+  return connectionsWhere(db, domainIs('@key'), domain.toLowerCase(), page);
 }
 
 /**
  * Connections to an IP or URL (or a domain's URLs), one row per machine and initiating
- * process, latest first. A process's newest connection is its last sighting, so the page's processes are the
- * first distinct ones among the key's newest 256 connections (the busiest IPs have 5,000-9,000
- * processes), and their counts, first sightings and ports come from
+ * process, latest first. A process's newest connection is its last sighting, so the page's
+ * processes are the first distinct ones among the key's newest 256 connections (the busiest
+ * IPs have 5,000-9,000 processes), and their counts, first sightings and ports come from
  * each one's own range of the process index. When those do not fill the page (a key with few
  * processes, each connecting often), the newest 2,048 are tried (0.7 ms; 59 processes for
  * the 523 of an IP with 21,000 connections, enough for a page of 50, not of 100), then one
