@@ -4,6 +4,8 @@ import type { CacheInfo } from './info';
 import type { ForgetSummary } from './forget-machines';
 import type { PurgeSummary } from './purge';
 import { CacheThread } from './cache-thread';
+import { walCopyBytes } from './engine';
+import { WalCopier } from './wal-copier';
 import type { QueryName, QueryParams, QueryResult } from './queries';
 import type { AuditRecord, CacheBatch, WriteSummary } from './records';
 
@@ -33,9 +35,9 @@ export interface CacheClient {
   /** Removes every row of the machines not in `keep` (ids), as the purge removes rows (see forget-machines.ts); `audit` as for purge. */
   forgetMachinesOutside(keep: readonly string[], audit?: AuditRecord): Promise<ForgetSummary>;
   /**
-   * Does now what the writer does at its next idle moment (worker.ts: the checkpoint, once
-   * the WAL is big enough). The ingest benchmark times it with each answer, so each side's
-   * cost is counted whole.
+   * Waits for the WAL copier to copy every commit so far, then does now what the writer does
+   * at its next idle moment (worker.ts: the checkpoint, once the WAL is big enough). The ingest
+   * benchmark ends each turn of answers with it, so each side's cost is counted whole.
    */
   settle(): Promise<void>;
   /**
@@ -62,6 +64,10 @@ export interface StartCacheOptions {
   maxPageCount?: number;
   /** Where the worker script is, when not beside this module or the bundle. */
   workerUrl?: URL;
+  /** false: the writer copies its WAL itself, at idle moments (the bench's before-and-after). */
+  walCopier?: boolean;
+  /** Test hook: the WAL length at which a transaction waits for the copy (engine.ts walCopyBytes). */
+  walCopyBytes?: number;
 }
 
 /** A fresh, unpooled copy of a key, so transferring it detaches nothing else. */
@@ -82,8 +88,11 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
    * it, and until it is up a query runs on the writer if the writer is idle. Further readers
    * start once a query finds every reader busy. This copy of the key waits here for them
    * (zeroed when the last has started, on rekey and on close), as the threads' own copies do.
+   * The WAL copier (wal-copier.ts) starts at the first streamed transaction (a sync's or an
+   * import's: browsing never needs it), with a copy of its own, zeroed likewise.
    */
   let spareKey = options.key ? keyCopy(options.key) : null;
+  let copierKey = options.key && options.walCopier !== false ? keyCopy(options.key) : null;
   const encrypted = options.key !== null;
   const readers: CacheThread[] = [];
   let theWriter: CacheThread;
@@ -91,6 +100,7 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
     theWriter = await CacheThread.start({ ...base, role: 'writer', create: options.create, key: options.key ? keyCopy(options.key) : null }, options.workerUrl);
   } catch (error) {
     spareKey?.fill(0);
+    copierKey?.fill(0);
     throw error;
   } finally {
     options.key?.fill(0);
@@ -103,6 +113,23 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
     spareKey?.fill(0);
     spareKey = null;
   };
+  let copier: WalCopier | null = null;
+  const theCopier = (): WalCopier | null => {
+    if (copier || closed || options.walCopier === false || (encrypted && !copierKey)) return copier;
+    const key = copierKey;
+    copierKey = null;
+    const thread = CacheThread.start({ ...base, role: 'copier', create: false, key }, options.workerUrl).catch(() => null);
+    copier = new WalCopier(thread, `${options.file}-wal`, options.walCopyBytes ?? walCopyBytes);
+    return copier;
+  };
+  const stopCopier = async () => {
+    copierKey?.fill(0);
+    copierKey = null;
+    await copier?.stop();
+    copier = null;
+  };
+  /** Work that copies the WAL itself or must not meet a copy: the copier waits it out. */
+  const held = <T>(work: () => Promise<T>): Promise<T> => (copier ? copier.held(work) : work());
   const grow = () => {
     if (growing || closed || readers.length >= wanted || (encrypted && !spareKey)) return;
     const key = spareKey ? keyCopy(spareKey) : null;
@@ -141,24 +168,26 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
     },
     async purge(cutoff, audit) {
       open();
-      return (await writer.request({ op: 'purge', cutoff, audit })) as PurgeSummary;
+      return (await held(() => writer.request({ op: 'purge', cutoff, audit }))) as PurgeSummary;
     },
     async forgetMachinesOutside(keep, audit) {
       open();
-      return (await writer.request({ op: 'forgetMachinesOutside', keep: [...keep], audit })) as ForgetSummary;
+      return (await held(() => writer.request({ op: 'forgetMachinesOutside', keep: [...keep], audit }))) as ForgetSummary;
     },
     async settle() {
       open();
-      await writer.request({ op: 'settle' });
+      await copier?.caughtUp();
+      await held(() => writer.request({ op: 'settle' }));
     },
     async checkpoint() {
       open();
-      await writer.request({ op: 'checkpoint' });
+      await held(() => writer.request({ op: 'checkpoint' }));
     },
     async transaction() {
       open();
       transactions++;
       try {
+        await theCopier()?.beforeBegin();
         await writer.request({ op: 'begin' });
       } catch (error) {
         transactions--;
@@ -180,7 +209,9 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
           done();
           finished = true;
           try {
-            return (await writer.request({ op: 'commit', batch: final })) as WriteSummary | null;
+            const summary = (await writer.request({ op: 'commit', batch: final })) as WriteSummary | null;
+            copier?.afterCommit();
+            return summary;
           } finally {
             end();
           }
@@ -206,7 +237,7 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
       // Readers hold WAL snapshots; the rekey needs the file to itself.
       dropSpareKey();
       await growing;
-      await Promise.all(readers.splice(0).map((thread) => thread.close()));
+      await Promise.all([stopCopier(), ...readers.splice(0).map((thread) => thread.close())]);
       const copy = keyCopy(newKey);
       newKey.fill(0);
       await writer.request({ op: 'rekey', newKey: copy }, [copy.buffer as ArrayBuffer]);
@@ -216,7 +247,7 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
       closed = true;
       dropSpareKey();
       await growing;
-      await Promise.all([writer.close(), ...readers.map((thread) => thread.close())]);
+      await Promise.all([stopCopier(), writer.close(), ...readers.map((thread) => thread.close())]);
     },
   };
 }

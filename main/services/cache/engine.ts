@@ -15,8 +15,8 @@ export interface EngineOptions {
    * that, to measure what encryption costs; nothing reachable from the CLI or UI passes it.
    */
   key: Uint8Array | null;
-  /** The writer sets the journal mode and may create the file; readers are query-only. */
-  role: 'writer' | 'reader';
+  /** The writer sets the journal mode and may create the file; readers and the copier are query-only. */
+  role: 'writer' | 'reader' | 'copier';
   mustExist: boolean;
   /** Test hook: a page budget, to make SQLite report a full disk. */
   maxPageCount?: number;
@@ -28,7 +28,16 @@ export interface EngineOptions {
  * 400 MB budget (peak 427 MB at 1M events with 128); 96 measured no slower in-thread (300k
  * events, encrypted: 22,470 and 17,554 events per CPU-second against 19,237 and 16,903).
  */
-const cacheSizeKiB = { writer: 98304, reader: 131072 };
+// The copier's checkpoint reads WAL frames and writes the file directly, past the page cache.
+const cacheSizeKiB = { writer: 98304, reader: 131072, copier: 2048 };
+
+/**
+ * The WAL length at which the writer's next transaction waits for the copy in flight (the
+ * copier, wal-copier.ts) or, without a copier, the writer copies at its next idle moment
+ * (worker.ts): half the bound below. SQLite starts the WAL over only when a write begins with
+ * every frame copied.
+ */
+export const walCopyBytes = 256 * 1024 * 1024;
 
 /**
  * SQLCipher wants a raw key as the text x'<64 hex>'. We build that text in a Buffer we can

@@ -3,7 +3,8 @@ import type { AuditRecord, CacheBatch } from './records';
 
 /** What a cache worker is started with. The key travels as bytes and is zeroed on close. */
 export interface WorkerSetup {
-  role: 'writer' | 'reader';
+  /** A copier is a reader that only copies the WAL into the file (wal-copier.ts). */
+  role: 'writer' | 'reader' | 'copier';
   file: string;
   tenantId: string;
   region?: string;
@@ -24,6 +25,7 @@ export type WorkerRequest =
   | { id: number; op: 'forgetMachinesOutside'; keep: string[]; audit?: AuditRecord }
   | { id: number; op: 'settle' }
   | { id: number; op: 'checkpoint' }
+  | { id: number; op: 'copy' }
   | { id: number; op: 'query'; name: string; params: unknown }
   | { id: number; op: 'info' }
   | { id: number; op: 'rekey'; newKey: Uint8Array }

@@ -4,7 +4,7 @@ import { auditAnchorFile } from './paths';
 import { purgeOlderThan } from './purge';
 import { forgetMachinesOutside } from './forget-machines';
 import { OutpostError } from '../../../contract';
-import { diagnose, openEngine, reencrypt, type Db } from './engine';
+import { diagnose, openEngine, reencrypt, walCopyBytes, type Db } from './engine';
 import { cacheInfo } from './info';
 import { migrate } from './migrate';
 import { assertTenant, writeMeta } from './meta';
@@ -158,6 +158,11 @@ function handle(request: WorkerRequest): unknown {
       theWriter();
       checkpointNow();
       return null;
+    case 'copy': {
+      // The copier's PASSIVE copy runs beside the writer's appends and never waits for a reader.
+      const [result] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+      return { busy: result?.busy === 1, frames: result?.log ?? 0, copied: result?.checkpointed ?? 0 };
+    }
     case 'rollback':
       rollbackStream();
       return null;
@@ -224,11 +229,12 @@ function answer(request: WorkerRequest): void {
  * 0.83, 0.74 and 0.75 from 256 MiB. Waiting lets one copy serve several answers; done idle,
  * it still runs while a sync waits on the network, not inside a commit. The engine's
  * wal_autocheckpoint bounds a writer that is never idle; the quiet spell bounds what a power
- * cut could take (synchronous=NORMAL makes the WAL durable at checkpoints).
+ * cut could take (synchronous=NORMAL makes the WAL durable at checkpoints). Where the client
+ * runs a copier thread (wal-copier.ts: after each streamed commit, beside the next answer's
+ * appends), these idle copies find little or nothing left, or find the copier busy and leave it.
  */
 const idleMs = 100;
 const quietMs = 5_000;
-const halfTheWalBound = 256 * 1024 * 1024;
 let idleTimer: NodeJS.Timeout | null = null;
 let quietTimer: NodeJS.Timeout | null = null;
 
@@ -251,7 +257,7 @@ function settle(): void {
   } catch {
     return; // no WAL yet
   }
-  if (walBytes >= halfTheWalBound) checkpointNow();
+  if (walBytes >= walCopyBytes) checkpointNow();
 }
 
 function checkpointWhenIdle(): void {
