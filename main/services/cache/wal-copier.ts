@@ -24,6 +24,8 @@ function walBytes(walFile: string): number {
  * writer's time (29,278 events per CPU-second with the copies, 43,791 without). On the writer's
  * thread that time stopped the sync; here it runs on the other core.
  *
+ * A copy starts after a commit once the WAL has passed half of `walCopyBytes` (engine.ts).
+ *
  * What it has to respect:
  * - SQLite starts the WAL over only when a write begins with every frame copied, and a copy
  *   trailing a busy writer never gets there: once the WAL passes `walCopyBytes` (engine.ts), the next
@@ -49,9 +51,15 @@ export class WalCopier {
     private readonly walCopyBytes: number,
   ) {}
 
-  /** After a commit: copy what it added, beside whatever the writer does next. */
+  /**
+   * After a commit: once the WAL has passed half its length, copy it beside whatever the writer
+   * does next. Earlier, a page that the next answers rewrite (most index pages) would be copied
+   * once per answer instead of once per few: ingest bench at 1M, a copy after every commit
+   * 0.748 and 0.790 of plaintext, from half the length 0.820 and 0.809.
+   */
   afterCommit(): void {
     this.owed = true;
+    if (walBytes(this.walFile) < this.walCopyBytes / 2) return;
     this.run();
   }
 
