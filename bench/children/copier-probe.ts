@@ -1,0 +1,88 @@
+// Tuning probe (not part of the suite): the writer in this thread, the WAL copy in another
+// (copier: after every commit, waiting at the bound) or in the writer past the bound (serial).
+// cpuRate counts every thread of the process (process.cpuUsage cannot tell threads apart).
+// node --import tsx bench/children/copier-probe.ts <events> <serial|copier> <encrypted 0|1> [boundMiB]
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { openEngine } from '../../main/services/cache/engine';
+import { migrate } from '../../main/services/cache/migrate';
+import { writeMeta } from '../../main/services/cache/meta';
+import { createWriter } from '../../main/services/cache/writer';
+import { benchTenant, entityBatches, slicePages, slicesOf } from '../lib/data';
+import { cpuMs } from '../lib/stats';
+
+const events = Number(process.argv[2] ?? 100_000);
+const mode = process.argv[3] ?? 'serial';
+const encrypted = process.argv[4] === '1';
+const bound = Number(process.argv[5] ?? 256) * 1024 * 1024;
+const tenant = benchTenant(events);
+const slices = slicesOf(tenant).map((slice) => ({ field: slice.field, pages: [...slicePages(tenant, slice)] }));
+const dir = mkdtempSync(path.join(os.tmpdir(), 'probe-'));
+const file = path.join(dir, 'c.db');
+const key = new Uint8Array(randomBytes(32));
+const hex = Buffer.from(key).toString('hex');
+const db = openEngine({ file, tenantId: 't', key: encrypted ? new Uint8Array(key) : null, role: 'writer', mustExist: false });
+db.pragma('wal_autocheckpoint=0');
+db.transaction(() => { migrate(db, 't'); writeMeta(db, { tenantId: 't', region: 'us', createdAt: '', createdByVersion: '0' }); }).immediate();
+const writer = createWriter(db);
+for (const b of entityBatches(tenant)) writer.write(b);
+
+const sqlite = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
+const copier = new Worker(`
+const { parentPort } = require('node:worker_threads');
+const Db = require(${JSON.stringify(sqlite)});
+const db = new Db(${JSON.stringify(file)}, { timeout: 10000 });
+if (${encrypted}) { db.pragma("cipher='sqlcipher'"); db.pragma('legacy=4'); db.pragma("key=\\"x'${hex}'\\""); }
+db.pragma('query_only=ON');
+if (process.env.COPIER_SYNC) db.pragma('synchronous=' + process.env.COPIER_SYNC);
+db.prepare('select count(*) from sqlite_master').get();
+parentPort.on('message', () => { const w = performance.now(); const r = db.pragma('wal_checkpoint(PASSIVE)')[0]; parentPort.postMessage({ ...r, wall: performance.now() - w }); });
+`, { eval: true });
+let copying: Promise<{ busy: number; log: number; checkpointed: number; wall: number }> | null = null;
+let copierWall = 0;
+let waitMs = 0;
+let waits = 0;
+const copy = () => {
+  copying = new Promise((resolve) => copier.once('message', (r) => { copierWall += r.wall; resolve(r); }));
+  copier.postMessage('copy');
+  return copying;
+};
+const walBytes = () => { try { return statSync(`${file}-wal`).size; } catch { return 0; } };
+let maxWal = 0;
+const c0 = cpuMs();
+const w0 = performance.now();
+for (const s of slices) {
+  if (mode === 'serial') {
+    if (walBytes() >= bound) db.pragma('wal_checkpoint(PASSIVE)');
+  } else if (walBytes() >= bound) {
+    // Wait for the copy in flight so this BEGIN finds the WAL fully copied and restarts it.
+    const t = performance.now();
+    let r = await (copying ?? copy());
+    if (r.log !== r.checkpointed) r = await copy();
+    waitMs += performance.now() - t;
+    waits++;
+  }
+  db.exec('BEGIN IMMEDIATE');
+  for (const page of s.pages) writer.append({ [s.field]: page });
+  writer.append({ checkpoints: [{ stream: 'x', cursor: null }] });
+  writer.beforeCommit();
+  db.exec('COMMIT');
+  maxWal = Math.max(maxWal, walBytes());
+  if (mode === 'copier') {
+    if (copying) await copying; // never two at once
+    void copy();
+  }
+}
+if (copying) await copying;
+db.pragma('wal_checkpoint(TRUNCATE)');
+const wall = performance.now() - w0;
+const cpu = cpuMs() - c0;
+db.close();
+await copier.terminate();
+rmSync(dir, { recursive: true, force: true });
+const n = slices.reduce((s, x) => s + x.pages.reduce((a, p) => a + p.length, 0), 0);
+console.log(JSON.stringify({ mode, encrypted, bound: bound / 1048576, events: n, answers: slices.length, wallRate: Math.round(n / (wall / 1000)), cpuRate: Math.round(n / (cpu / 1000)), wallS: +(wall / 1000).toFixed(1), copierWallS: +(copierWall / 1000).toFixed(1), waits, waitS: +(waitMs / 1000).toFixed(1), maxWalMB: Math.round(maxWal / 1048576) }));
