@@ -64,7 +64,7 @@ export interface StartCacheOptions {
   maxPageCount?: number;
   /** Where the worker script is, when not beside this module or the bundle. */
   workerUrl?: URL;
-  /** false: the writer copies its WAL itself, at idle moments (the bench's before-and-after). */
+  /** false: no copier thread; the writer copies its WAL itself at idle moments, as before it (tests compare the two). */
   walCopier?: boolean;
   /** Test hook: the WAL length at which a transaction waits for the copy (engine.ts walCopyBytes). */
   walCopyBytes?: number;

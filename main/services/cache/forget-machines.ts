@@ -19,6 +19,8 @@ export interface ForgetSummary {
   freedPages: number;
   /** The audit log's new head, when anything went and the entry was given. */
   auditHead?: { seq: number; hash: string };
+  /** As for the purge (purge.ts). */
+  walEmptied: boolean;
 }
 
 /*

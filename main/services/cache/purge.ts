@@ -53,11 +53,13 @@ export interface PurgeSummary {
   freedPages: number;
   /** The audit log's new head, when the purge removed anything and was given its entry. */
   auditHead?: { seq: number; hash: string };
+  /** false: a reader held the WAL, where older versions of removed pages survive; the writer empties it later (remove-rows.ts emptyWal). */
+  walEmptied: boolean;
 }
 
 /** `audit`: the entry to record when anything goes; the cutoff and the counts join its detail. */
 export function purgeOlderThan(db: Db, cutoff: string, audit?: AuditRecord): PurgeSummary {
-  const { removed, freedPages, auditHead } = removeInOneTransaction(db, (removal) => {
+  const { removed, freedPages, auditHead, walEmptied } = removeInOneTransaction(db, (removal) => {
     const removed: Record<string, number> = {};
     // One pass per event table finds its rows; none (the usual case) and it is left alone.
     const found = new Map(eventTables.map(([table]) => [table, eventsBefore(db, table, cutoff)]));
@@ -76,5 +78,5 @@ export function purgeOlderThan(db: Db, cutoff: string, audit?: AuditRecord): Pur
     for (const [table, where] of byTime) count(table, db.prepare(`DELETE FROM ${table} WHERE ${where}`).run({ cutoff }).changes);
     return removed;
   }, audit && ((outcome) => ({ ...audit, detail: { ...detailOf(audit), cutoff, ...outcome } })));
-  return { cutoff, removed, freedPages, auditHead };
+  return { cutoff, removed, freedPages, auditHead, walEmptied };
 }

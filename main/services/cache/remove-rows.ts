@@ -62,7 +62,7 @@ export function removeInOneTransaction(
   db: Db,
   remove: (removal: Removal) => Record<string, number>,
   record?: (outcome: RemovalOutcome) => AuditRecord,
-): RemovalOutcome & { auditHead?: { seq: number; hash: string } } {
+): RemovalOutcome & { auditHead?: { seq: number; hash: string }; walEmptied: boolean } {
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   try {
     let removed: Record<string, number> = {};
@@ -90,11 +90,21 @@ export function removeInOneTransaction(
     }).immediate();
     // Copies the new pages into the file and empties the WAL, where older versions of the
     // removed pages could otherwise survive.
-    if (Object.keys(removed).length > 0) db.pragma('wal_checkpoint(TRUNCATE)');
-    return { removed, freedPages, auditHead };
+    const walEmptied = Object.keys(removed).length === 0 || emptyWal(db);
+    return { removed, freedPages, auditHead, walEmptied };
   } finally {
     db.pragma(`cache_size=${cacheSize}`);
   }
+}
+
+/**
+ * Copies the WAL into the file and empties it (TRUNCATE). False when a reader still held an
+ * older snapshot past the busy timeout: SQLite then reports busy instead of failing, and the
+ * WAL, with whatever older pages it holds, stays (the writer tries again, worker.ts).
+ */
+export function emptyWal(db: Db): boolean {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+  return result?.busy === 0;
 }
 
 /**

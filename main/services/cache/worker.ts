@@ -2,6 +2,7 @@ import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { auditAnchorFile } from './paths';
 import { purgeOlderThan } from './purge';
+import { emptyWal } from './remove-rows';
 import { forgetMachinesOutside } from './forget-machines';
 import { OutpostError } from '../../../contract';
 import { diagnose, openEngine, reencrypt, walCopyBytes, type Db } from './engine';
@@ -142,12 +143,14 @@ function handle(request: WorkerRequest): unknown {
       theWriter();
       const summary = purgeOlderThan(db, request.cutoff, request.audit);
       if (summary.auditHead) anchorAudit(summary.auditHead);
+      if (!summary.walEmptied) walToEmpty = true;
       return summary;
     }
     case 'forgetMachinesOutside': {
       theWriter();
       const summary = forgetMachinesOutside(db, request.keep, request.audit);
       if (summary.auditHead) anchorAudit(summary.auditHead);
+      if (!summary.walEmptied) walToEmpty = true;
       return summary;
     }
     case 'settle':
@@ -237,9 +240,31 @@ const idleMs = 100;
 const quietMs = 5_000;
 let idleTimer: NodeJS.Timeout | null = null;
 let quietTimer: NodeJS.Timeout | null = null;
+/** A purge or forget found a reader on the WAL: removed rows' older pages may still be there. */
+let walToEmpty = false;
+
+/** Empties the WAL a removal left, without waiting for readers; until it can, every quiet spell tries. */
+function emptyWalNow(): void {
+  if (!db) return;
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout=0');
+  try {
+    walToEmpty = !emptyWal(db);
+  } finally {
+    db.pragma(`busy_timeout=${timeout}`);
+  }
+  if (walToEmpty) {
+    quietTimer = setTimeout(checkpointNow, quietMs);
+    quietTimer.unref();
+  }
+}
 
 function checkpointNow(): void {
   if (!db || streamOpen || db.inTransaction) return;
+  if (walToEmpty) {
+    emptyWalNow();
+    return;
+  }
   try {
     // PASSIVE: copies what no reader still needs, never waits for one.
     db.pragma('wal_checkpoint(PASSIVE)');
