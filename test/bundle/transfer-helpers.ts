@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { openBundle, sealBundle, type SealTo } from '../../main/services/bundle';
 import { exportSource, importTarget, type ExportScopeFlags } from '../../main/services/bundle/transfer';
 import { cacheKeyAccount, cachePaths, openTenantCache } from '../../main/services/cache';
@@ -15,8 +16,22 @@ export interface Home {
   keychain: Keychain;
 }
 
+const homes: string[] = [];
+
+// Each machine's folder goes when the test file ends (npm test also gives the run its own TMPDIR).
+// The kill tests' child scripts import this module outside any test file: they have no suite.
+try {
+  afterAll(() => {
+    for (const dir of homes.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+} catch {
+  // a child process: its caller's test file removes the folders
+}
+
 export function homeDir(label: string): string {
-  return mkdtempSync(join(tmpdir(), `outpost-transfer-${label}-`));
+  const dir = mkdtempSync(join(tmpdir(), `outpost-transfer-${label}-`));
+  homes.push(dir);
+  return dir;
 }
 
 /** What `outpost bundle export` does, with a cheap scrypt so tests stay quick. */
