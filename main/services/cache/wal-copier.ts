@@ -28,7 +28,7 @@ function walBytes(walFile: string): number {
  *
  * What it has to respect:
  * - SQLite starts the WAL over only when a write begins with every frame copied, and a copy
- *   trailing a busy writer never gets there: once the WAL passes `walCopyBytes` (engine.ts), the next
+ *   trailing a busy writer never gets there: once the WAL passes `walCopyBytes`, the next
  *   transaction waits for the copy in flight (which began at the last commit) before it begins.
  * - Only one checkpoint runs at a time; a second gets SQLITE_BUSY and copies nothing. The
  *   purge's TRUNCATE copy (which must empty the WAL of removed rows), the writer's own copies
