@@ -119,7 +119,7 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
     const key = copierKey;
     copierKey = null;
     const thread = CacheThread.start({ ...base, role: 'copier', create: false, key }, options.workerUrl).catch(() => null);
-    copier = new WalCopier(thread, `${options.file}-wal`, options.walCopyBytes ?? walCopyBytes);
+    copier = new WalCopier(thread, options.file, options.walCopyBytes ?? walCopyBytes);
     return copier;
   };
   const stopCopier = async () => {

@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3-multiple-ciphers';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { OutpostError } from '../../../contract';
 import { cacheError, isAmbiguousDamage } from './errors';
 import { checkPages } from './page-check';
@@ -38,6 +38,18 @@ const cacheSizeKiB = { writer: 98304, reader: 131072, copier: 2048 };
  * every frame copied.
  */
 export const walCopyBytes = 256 * 1024 * 1024;
+
+/**
+ * How long a cache's WAL file is now; 0 when there is none yet. The file shrinks back to
+ * journal_size_limit (64 MiB) at the first commit after SQLite starts the WAL over.
+ */
+export function walBytes(cacheFile: string): number {
+  try {
+    return statSync(`${cacheFile}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * SQLCipher wants a raw key as the text x'<64 hex>'. We build that text in a Buffer we can

@@ -1,19 +1,11 @@
-import { statSync } from 'node:fs';
 import type { CacheThread } from './cache-thread';
+import { walBytes } from './engine';
 
 /** What one PASSIVE copy reported: the WAL's committed frames and how many are in the file. */
 export interface CopyResult {
   busy: boolean;
   frames: number;
   copied: number;
-}
-
-function walBytes(walFile: string): number {
-  try {
-    return statSync(walFile).size;
-  } catch {
-    return 0;
-  }
 }
 
 /**
@@ -47,7 +39,7 @@ export class WalCopier {
 
   constructor(
     private readonly thread: Promise<CacheThread | null>,
-    private readonly walFile: string,
+    private readonly cacheFile: string,
     private readonly walCopyBytes: number,
   ) {}
 
@@ -59,13 +51,13 @@ export class WalCopier {
    */
   afterCommit(): void {
     this.owed = true;
-    if (walBytes(this.walFile) < this.walCopyBytes / 2) return;
+    if (walBytes(this.cacheFile) < this.walCopyBytes / 2) return;
     this.run();
   }
 
   /** Before a transaction begins: past the length, let the copy catch up so the WAL starts over. */
   async beforeBegin(): Promise<void> {
-    if (this.stopped || walBytes(this.walFile) < this.walCopyBytes) return;
+    if (this.stopped || walBytes(this.cacheFile) < this.walCopyBytes) return;
     await this.copying;
     if (!this.owed && this.last && this.last.frames === this.last.copied) return;
     this.owed = true;

@@ -1,11 +1,11 @@
-import { renameSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { auditAnchorFile } from './paths';
 import { purgeOlderThan } from './purge';
 import { emptyWal } from './remove-rows';
 import { forgetMachinesOutside } from './forget-machines';
 import { OutpostError } from '../../../contract';
-import { diagnose, openEngine, reencrypt, walCopyBytes, type Db } from './engine';
+import { diagnose, openEngine, reencrypt, walBytes, walCopyBytes, type Db } from './engine';
 import { cacheInfo } from './info';
 import { migrate } from './migrate';
 import { assertTenant, writeMeta } from './meta';
@@ -112,6 +112,13 @@ function rollbackStream(): void {
   streamOpen = false;
 }
 
+/** A purge's or forget's audit entry anchored, and a WAL a reader kept from emptying noted. */
+function afterRemoval<S extends { auditHead?: { seq: number; hash: string }; walEmptied: boolean }>(summary: S): S {
+  if (summary.auditHead) anchorAudit(summary.auditHead);
+  if (!summary.walEmptied) walToEmpty = true;
+  return summary;
+}
+
 function handle(request: WorkerRequest): unknown {
   if (!db) throw new OutpostError('CACHE_CLOSED', 'The cache is closed.');
   switch (request.op) {
@@ -139,20 +146,12 @@ function handle(request: WorkerRequest): unknown {
       if (summary?.auditHead) anchorAudit(summary.auditHead);
       return summary;
     }
-    case 'purge': {
+    case 'purge':
       theWriter();
-      const summary = purgeOlderThan(db, request.cutoff, request.audit);
-      if (summary.auditHead) anchorAudit(summary.auditHead);
-      if (!summary.walEmptied) walToEmpty = true;
-      return summary;
-    }
-    case 'forgetMachinesOutside': {
+      return afterRemoval(purgeOlderThan(db, request.cutoff, request.audit));
+    case 'forgetMachinesOutside':
       theWriter();
-      const summary = forgetMachinesOutside(db, request.keep, request.audit);
-      if (summary.auditHead) anchorAudit(summary.auditHead);
-      if (!summary.walEmptied) walToEmpty = true;
-      return summary;
-    }
+      return afterRemoval(forgetMachinesOutside(db, request.keep, request.audit));
     case 'settle':
       theWriter();
       settle();
@@ -254,6 +253,7 @@ function emptyWalNow(): void {
     db.pragma(`busy_timeout=${timeout}`);
   }
   if (walToEmpty) {
+    if (quietTimer) clearTimeout(quietTimer);
     quietTimer = setTimeout(checkpointNow, quietMs);
     quietTimer.unref();
   }
@@ -275,14 +275,7 @@ function checkpointNow(): void {
 
 /** What the writer does at an idle moment: the copy, once the WAL is big enough to be worth one. */
 function settle(): void {
-  let walBytes = 0;
-  try {
-    // The file shrinks back to journal_size_limit (64 MiB) at the first commit after a copy.
-    walBytes = statSync(`${setup.file}-wal`).size;
-  } catch {
-    return; // no WAL yet
-  }
-  if (walBytes >= walCopyBytes) checkpointNow();
+  if (walBytes(setup.file) >= walCopyBytes) checkpointNow();
 }
 
 function checkpointWhenIdle(): void {
