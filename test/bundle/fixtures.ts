@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { tempFolder } from './temp-folders';
 import { sealBundle, type BundleRow, type SealTo } from '../../main/services/bundle';
 import { ageIdentity, signingKey, type AgeIdentity, type SigningKey } from '../../main/services/identity';
 import { memoryKeychain } from '../../main/services/keychain';
@@ -31,17 +28,9 @@ export function sampleRows(count = 500): BundleRow[] {
   return rows;
 }
 
-const workDirs: string[] = [];
-// Registered on the suite of the test file importing this module: its folders go with it.
-afterAll(() => {
-  for (const dir of workDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
 /** A folder of its own, removed when the test file ends. */
 export function workDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'outpost-bundle-'));
-  workDirs.push(dir);
-  return dir;
+  return tempFolder('outpost-bundle-');
 }
 
 /** Seals `rows` from `from` to `to`; low scrypt cost so tests stay quick. */

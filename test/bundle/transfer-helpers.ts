@@ -1,7 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { existsSync } from 'node:fs';
 import { openBundle, sealBundle, type SealTo } from '../../main/services/bundle';
 import { exportSource, importTarget, type ExportScopeFlags } from '../../main/services/bundle/transfer';
 import { cacheKeyAccount, cachePaths, openTenantCache } from '../../main/services/cache';
@@ -9,6 +6,7 @@ import { openEngine } from '../../main/services/cache/engine';
 import { bundleQueries } from '../../main/services/cache/queries-bundle';
 import { ageIdentity, fingerprintOf, signingKey, trustedSigners } from '../../main/services/identity';
 import type { Keychain } from '../../main/services/keychain';
+import { tempFolder } from './temp-folders';
 
 /** One machine: its OUTPOST_HOME and its keychain. */
 export interface Home {
@@ -16,22 +14,8 @@ export interface Home {
   keychain: Keychain;
 }
 
-const homes: string[] = [];
-
-// Each machine's folder goes when the test file ends (npm test also gives the run its own TMPDIR).
-// The kill tests' child scripts import this module outside any test file: they have no suite.
-try {
-  afterAll(() => {
-    for (const dir of homes.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-} catch {
-  // a child process: its caller's test file removes the folders
-}
-
 export function homeDir(label: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `outpost-transfer-${label}-`));
-  homes.push(dir);
-  return dir;
+  return tempFolder(`outpost-transfer-${label}-`);
 }
 
 /** What `outpost bundle export` does, with a cheap scrypt so tests stay quick. */
