@@ -1,33 +1,77 @@
 import { describe, expect, it } from 'vitest';
-import { CallLimiter, TokenBucket } from '../../main/services/tenant/rate-limit';
+import { DOCUMENTED_LIMITS, RateLimiter } from '../../emulator/limits';
+import { CallLimiter, documentedLimits, type Clock } from '../../main/services/tenant/rate-limit';
 import { recordingClock } from './emulated-tenant';
 
-describe('token buckets', () => {
-  it('lets a burst of the minute budget through, then spaces calls to the refill rate', async () => {
+/** A clock that only moves when told to: the test decides how long each call takes. */
+function manualClock(): Clock & { advance(ms: number): void } {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+describe('call limits', () => {
+  it("lets the minute's calls through at once, then the next when the first is a minute old", async () => {
     const clock = recordingClock();
     const limiter = new CallLimiter({ perMinute: 100, perHour: 1500 }, clock);
     for (let i = 0; i < 100; i++) expect(await limiter.acquire()).toBe(0);
     const waited = await limiter.acquire();
-    expect(waited).toBeGreaterThanOrEqual(590);
-    expect(waited).toBeLessThanOrEqual(610);
+    // A minute, and the second the call's arrival may trail its start.
+    expect(waited).toBeGreaterThanOrEqual(60_500);
+    expect(waited).toBeLessThanOrEqual(61_000);
   });
 
-  it('holds the hourly budget too: 1,500 calls, then waits on the hour bucket', async () => {
+  it('holds the hourly budget too: 1,500 calls, then waits for the first to be an hour old', async () => {
     const clock = recordingClock();
     const limiter = new CallLimiter({ perMinute: 100, perHour: 1500 }, clock);
     let waitedTotal = 0;
     for (let i = 0; i < 1500; i++) waitedTotal += await limiter.acquire();
-    // 1,500 calls at 100 a minute need about 14 minutes of refill.
-    expect(waitedTotal).toBeGreaterThan(13 * 60_000);
+    // 1,500 calls at 100 a minute: fourteen minute-windows of waiting.
+    expect(waitedTotal).toBeGreaterThan(14 * 60_000);
+    expect(waitedTotal).toBeLessThan(15 * 60_000);
     const next = await limiter.acquire();
-    expect(next).toBeGreaterThan(0);
+    expect(waitedTotal + next).toBeGreaterThanOrEqual(3_600_000);
   });
 
-  it('drains after a 429 so the next call waits', () => {
-    const clock = recordingClock();
-    const bucket = new TokenBucket(45, 60_000, clock);
-    expect(bucket.waitMs()).toBe(0);
-    bucket.drain();
-    expect(bucket.waitMs()).toBeGreaterThan(0);
+  it("never earns a 429 from the service's own count: a first sync's 260 entity calls take two minutes", async () => {
+    // The emulator's limiter is the service's stand-in: sliding windows of 100 a minute and
+    // 1,500 an hour, counted from each call's arrival. The token buckets this client had let
+    // 100 through and then one every 0.6 s, which the service refused; draining every bucket
+    // on that 429 then paced the rest at the hourly rate: 385 s, one refusal.
+    const clock = manualClock();
+    const limiter = new CallLimiter(documentedLimits.entity, clock);
+    const service = new RateLimiter(DOCUMENTED_LIMITS, () => clock.now());
+    let refusals = 0;
+    for (let done = 0; done < 260; ) {
+      await limiter.acquire();
+      clock.advance(20); // the network trip to the service
+      if (!service.check('analyst', 'entity').allowed) {
+        refusals++;
+        continue;
+      }
+      clock.advance(30); // the answer
+      done++;
+    }
+    expect(refusals).toBe(0);
+    expect(clock.now()).toBeGreaterThan(2 * 60_000);
+    expect(clock.now()).toBeLessThan(2 * 60_000 + 15_000);
+  });
+
+  it("holds every call of its kind for a 429's Retry-After, and spends no more of the budget than that", async () => {
+    const clock = manualClock();
+    const limiter = new CallLimiter(documentedLimits.hunting, clock);
+    expect(await limiter.acquire()).toBe(0);
+    limiter.holdFor(7_000);
+    expect(await limiter.acquire()).toBe(7_000);
+    // The minute's other 43 calls go at once after it: the hour's budget was not assumed spent.
+    for (let i = 0; i < 43; i++) expect(await limiter.acquire()).toBe(0);
+    expect(await limiter.acquire()).toBeGreaterThan(0);
   });
 });

@@ -165,7 +165,8 @@ export class DefenderApi {
         if (++throttles > MAX_THROTTLES) throw new OutpostError('API_THROTTLED', 'The tenant kept refusing calls (429); try again later.');
         const seconds = Number.parseInt(String(answer.headers['retry-after'] ?? ''), 10);
         const ms = (Number.isFinite(seconds) && seconds >= 0 ? seconds : 30) * 1000;
-        this.limiters[kind].drain();
+        // Held in the limiter too, so the other calls of this kind wait it out as well.
+        this.limiters[kind].holdFor(ms);
         this.options.onWait?.({ kind: 'throttle', ms, reason: 'the tenant asked to wait (429)' });
         await this.clock.sleep(ms, this.options.signal);
         continue;

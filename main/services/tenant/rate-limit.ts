@@ -1,6 +1,9 @@
 /**
- * Token buckets for the documented API limits, one bucket per limit (per minute and per
- * hour), so Outpost slows itself down before the tenant has to say 429.
+ * The documented API limits (so many calls a minute and so many an hour), kept by Outpost
+ * itself so the tenant never has to say 429. Each limit is a sliding window over the calls
+ * this client made: a call goes while fewer than the limit were made in the window before
+ * it, which keeps every window of the service within the limit whichever way it counts
+ * (sliding, as the emulator does, fixed windows, or a bucket the size of the limit).
  */
 export interface Clock {
   now(): number;
@@ -25,40 +28,33 @@ export const realClock: Clock = {
     }),
 };
 
-export class TokenBucket {
-  private tokens: number;
-  private updatedAt: number;
+/*
+ * A call reaches the service a network trip after it starts here, and the service counts it
+ * from its arrival: a call that waited for the oldest one to leave the window by exactly its
+ * age could arrive while the service still counts that one (jitter), and earn a 429.
+ */
+const arrivalMarginMs = 1000;
+
+export class SlidingWindow {
+  /** When each call of the current window started, oldest first. */
+  private readonly calls: number[] = [];
 
   constructor(
-    readonly capacity: number,
+    readonly limit: number,
     readonly windowMs: number,
     private readonly clock: Clock,
-  ) {
-    this.tokens = capacity;
-    this.updatedAt = clock.now();
-  }
-
-  private refill(): void {
-    const now = this.clock.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) * this.capacity) / this.windowMs);
-    this.updatedAt = now;
-  }
+  ) {}
 
   /** Milliseconds until a call may go, 0 when it may go now. */
   waitMs(): number {
-    this.refill();
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * this.windowMs) / this.capacity);
+    const now = this.clock.now();
+    while (this.calls.length > 0 && this.calls[0]! + this.windowMs + arrivalMarginMs <= now) this.calls.shift();
+    if (this.calls.length < this.limit) return 0;
+    return this.calls[this.calls.length - this.limit]! + this.windowMs + arrivalMarginMs - now;
   }
 
   take(): void {
-    this.refill();
-    this.tokens -= 1;
-  }
-
-  /** After a 429 the tenant's count is what matters: assume nothing is left. */
-  drain(): void {
-    this.refill();
-    this.tokens = Math.min(this.tokens, 0);
+    this.calls.push(this.clock.now());
   }
 }
 
@@ -74,26 +70,33 @@ export const documentedLimits = {
 } as const satisfies Record<string, LimitSpec>;
 
 export class CallLimiter {
-  private readonly buckets: TokenBucket[];
+  private readonly windows: SlidingWindow[];
+  /** Set by a 429: the tenant counts calls this client does not know of (another app on its quota). */
+  private heldUntil = 0;
 
   constructor(spec: LimitSpec, private readonly clock: Clock) {
-    this.buckets = [new TokenBucket(spec.perMinute, 60_000, clock), new TokenBucket(spec.perHour, 3_600_000, clock)];
+    this.windows = [new SlidingWindow(spec.perMinute, 60_000, clock), new SlidingWindow(spec.perHour, 3_600_000, clock)];
   }
 
-  /** Waits for every bucket, then spends one token in each. Returns how long it waited. */
+  /** Waits for every window (and a 429's Retry-After), then counts the call in each. Returns how long it waited. */
   async acquire(signal?: AbortSignal): Promise<number> {
     let waited = 0;
     for (;;) {
-      const wait = Math.max(...this.buckets.map((bucket) => bucket.waitMs()));
-      if (wait === 0) break;
+      const wait = Math.max(this.heldUntil - this.clock.now(), ...this.windows.map((window) => window.waitMs()));
+      if (wait <= 0) break;
       await this.clock.sleep(wait, signal);
       waited += wait;
     }
-    for (const bucket of this.buckets) bucket.take();
+    for (const window of this.windows) window.take();
     return waited;
   }
 
-  drain(): void {
-    for (const bucket of this.buckets) bucket.drain();
+  /**
+   * After a 429, no call of this kind goes before the tenant's Retry-After has passed. Only
+   * that: assuming the hour's budget spent too (as this client once did, draining every
+   * bucket) paced a first sync's 260 entity calls at the hourly rate, 2.4 s a call.
+   */
+  holdFor(ms: number): void {
+    this.heldUntil = Math.max(this.heldUntil, this.clock.now() + ms);
   }
 }
