@@ -2,6 +2,9 @@
 // (copier: after every commit, waiting at the bound) or in the writer past the bound (serial).
 // cpuRate counts every thread of the process (process.cpuUsage cannot tell threads apart).
 // node --import tsx bench/children/copier-probe.ts <events> <serial|copier> <encrypted 0|1> [boundMiB]
+// Variants by environment: PER_TX=n answers per transaction; WCACHE=KiB the writer's page
+// cache; SHORT_DEVICE=1 each DeviceId replaced by a short number (what storing a machine's
+// number instead of its 40-character id would save). `pages` is the file's size in pages.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,12 +24,20 @@ const encrypted = process.argv[4] === '1';
 const bound = Number(process.argv[5] ?? 256) * 1024 * 1024;
 const tenant = benchTenant(events);
 const slices = slicesOf(tenant).map((slice) => ({ field: slice.field, pages: [...slicePages(tenant, slice)] }));
+if (process.env.SHORT_DEVICE) {
+  const ids = new Map<unknown, string>();
+  for (const row of slices.flatMap((s) => s.pages.flat()) as Array<Record<string, unknown>>) {
+    if (!ids.has(row.DeviceId)) ids.set(row.DeviceId, String(ids.size));
+    row.DeviceId = ids.get(row.DeviceId);
+  }
+}
 const dir = mkdtempSync(path.join(os.tmpdir(), 'probe-'));
 const file = path.join(dir, 'c.db');
 const key = new Uint8Array(randomBytes(32));
 const hex = Buffer.from(key).toString('hex');
 const db = openEngine({ file, tenantId: 't', key: encrypted ? new Uint8Array(key) : null, role: 'writer', mustExist: false });
 db.pragma('wal_autocheckpoint=0');
+if (process.env.WCACHE) db.pragma(`cache_size=-${process.env.WCACHE}`);
 db.transaction(() => { migrate(db, 't'); writeMeta(db, { tenantId: 't', region: 'us', createdAt: '', createdByVersion: '0' }); }).immediate();
 const writer = createWriter(db);
 for (const b of entityBatches(tenant)) writer.write(b);
@@ -55,7 +66,10 @@ const walBytes = () => { try { return statSync(`${file}-wal`).size; } catch { re
 let maxWal = 0;
 const c0 = cpuMs();
 const w0 = performance.now();
-for (const s of slices) {
+const perTx = Number(process.env.PER_TX ?? 1);
+const groups: typeof slices[] = [];
+for (let i = 0; i < slices.length; i += perTx) groups.push(slices.slice(i, i + perTx));
+for (const group of groups) {
   if (mode === 'serial') {
     if (walBytes() >= bound) db.pragma('wal_checkpoint(PASSIVE)');
   } else if (walBytes() >= bound) {
@@ -67,7 +81,7 @@ for (const s of slices) {
     waits++;
   }
   db.exec('BEGIN IMMEDIATE');
-  for (const page of s.pages) writer.append({ [s.field]: page });
+  for (const s of group) for (const page of s.pages) writer.append({ [s.field]: page });
   writer.append({ checkpoints: [{ stream: 'x', cursor: null }] });
   writer.beforeCommit();
   db.exec('COMMIT');
@@ -80,9 +94,10 @@ for (const s of slices) {
 if (copying) await copying;
 db.pragma('wal_checkpoint(TRUNCATE)');
 const wall = performance.now() - w0;
+const pages = db.pragma('page_count', { simple: true });
 const cpu = cpuMs() - c0;
 db.close();
 await copier.terminate();
 rmSync(dir, { recursive: true, force: true });
 const n = slices.reduce((s, x) => s + x.pages.reduce((a, p) => a + p.length, 0), 0);
-console.log(JSON.stringify({ mode, encrypted, bound: bound / 1048576, events: n, answers: slices.length, wallRate: Math.round(n / (wall / 1000)), cpuRate: Math.round(n / (cpu / 1000)), wallS: +(wall / 1000).toFixed(1), copierWallS: +(copierWall / 1000).toFixed(1), waits, waitS: +(waitMs / 1000).toFixed(1), maxWalMB: Math.round(maxWal / 1048576) }));
+console.log(JSON.stringify({ mode, encrypted, bound: bound / 1048576, events: n, answers: slices.length, wallRate: Math.round(n / (wall / 1000)), cpuRate: Math.round(n / (cpu / 1000)), wallS: +(wall / 1000).toFixed(1), copierWallS: +(copierWall / 1000).toFixed(1), waits, waitS: +(waitMs / 1000).toFixed(1), maxWalMB: Math.round(maxWal / 1048576), pages }));

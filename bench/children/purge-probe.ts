@@ -1,0 +1,67 @@
+// Tuning probe (not part of the suite): the retention purge in this thread, on a copy of one
+// encrypted cache built once, so variants of the purge compare on the same file.
+// node --import tsx bench/children/purge-probe.ts <events> <folder> build   (writes <folder>/base.db)
+// node --import tsx bench/children/purge-probe.ts <events> <folder> purge [pragma ...]
+// SHORT_DEVICE=1 at build: each DeviceId replaced by a short number (as copier-probe.ts).
+import { copyFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { openEngine } from '../../main/services/cache/engine';
+import { writeMeta } from '../../main/services/cache/meta';
+import { migrate } from '../../main/services/cache/migrate';
+import { purgeOlderThan } from '../../main/services/cache/purge';
+import { createWriter } from '../../main/services/cache/writer';
+import { benchTenant, dataSpan, entityBatches, slicePages, slicesOf } from '../lib/data';
+import { cpuMs } from '../lib/stats';
+
+const events = Number(process.argv[2] ?? 100_000);
+const folder = process.argv[3] ?? '.';
+const mode = process.argv[4] ?? 'purge';
+const key = new Uint8Array(32).fill(7); // a probe's throwaway cache of generated data
+const tenant = benchTenant(events);
+const base = path.join(folder, 'base.db');
+const open = (file: string, mustExist: boolean) => openEngine({ file, tenantId: 't', key, role: 'writer', mustExist });
+
+if (mode === 'build') {
+  rmSync(base, { force: true });
+  const db = open(base, false);
+  db.transaction(() => {
+    migrate(db, 't');
+    writeMeta(db, { tenantId: 't', region: 'us', createdAt: '', createdByVersion: '0' });
+  }).immediate();
+  const writer = createWriter(db);
+  for (const batch of entityBatches(tenant)) writer.write(batch);
+  const ids = new Map<unknown, string>();
+  for (const slice of slicesOf(tenant)) {
+    db.exec('BEGIN IMMEDIATE');
+    for (const page of slicePages(tenant, slice)) {
+      if (process.env.SHORT_DEVICE) {
+        for (const row of page as Array<Record<string, unknown>>) {
+          if (!ids.has(row.DeviceId)) ids.set(row.DeviceId, String(ids.size));
+          row.DeviceId = ids.get(row.DeviceId);
+        }
+      }
+      writer.append({ [slice.field]: page });
+    }
+    writer.beforeCommit();
+    db.exec('COMMIT');
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  console.log(JSON.stringify({ built: base, pages: statSync(base).size / 4096 }));
+} else {
+  const file = path.join(folder, 'purged.db');
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  copyFileSync(base, file);
+  const db = open(file, true);
+  for (const pragma of process.argv.slice(5)) db.pragma(pragma);
+  const span = dataSpan(tenant);
+  const cpu = cpuMs();
+  const start = performance.now();
+  const summary = purgeOlderThan(db, new Date(span.from + (span.to - span.from) / 3).toISOString());
+  const wallS = +((performance.now() - start) / 1000).toFixed(1);
+  const cpuS = +((cpuMs() - cpu) / 1000).toFixed(2);
+  db.close();
+  rmSync(file, { force: true });
+  const removed = Object.values(summary.removed).reduce((sum, n) => sum + n, 0);
+  console.log(JSON.stringify({ pragmas: process.argv.slice(5), wallS, cpuS, removed, freedPages: summary.freedPages }));
+}
