@@ -11,11 +11,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { openEngine } from '../../main/services/cache/engine';
-import { migrate } from '../../main/services/cache/migrate';
-import { writeMeta } from '../../main/services/cache/meta';
-import { createWriter } from '../../main/services/cache/writer';
-import { benchTenant, entityBatches, slicePages, slicesOf } from '../lib/data';
+import { benchTenant, slicePages, slicesOf } from '../lib/data';
+import { probeCache, shortenDeviceIds } from '../lib/probe-cache';
 import { cpuMs } from '../lib/stats';
 
 const events = Number(process.argv[2] ?? 100_000);
@@ -25,22 +22,17 @@ const bound = Number(process.argv[5] ?? 256) * 1024 * 1024;
 const tenant = benchTenant(events);
 const slices = slicesOf(tenant).map((slice) => ({ field: slice.field, pages: [...slicePages(tenant, slice)] }));
 if (process.env.SHORT_DEVICE) {
-  const ids = new Map<unknown, string>();
-  for (const row of slices.flatMap((s) => s.pages.flat()) as Array<Record<string, unknown>>) {
-    if (!ids.has(row.DeviceId)) ids.set(row.DeviceId, String(ids.size));
-    row.DeviceId = ids.get(row.DeviceId);
-  }
+  const ids = new Map<string, string>();
+  for (const page of slices.flatMap((s) => s.pages)) shortenDeviceIds(page, ids);
 }
 const dir = mkdtempSync(path.join(os.tmpdir(), 'probe-'));
 const file = path.join(dir, 'c.db');
 const key = new Uint8Array(randomBytes(32));
 const hex = Buffer.from(key).toString('hex');
-const db = openEngine({ file, tenantId: 't', key: encrypted ? new Uint8Array(key) : null, role: 'writer', mustExist: false });
-db.pragma('wal_autocheckpoint=0');
-if (process.env.WCACHE) db.pragma(`cache_size=-${process.env.WCACHE}`);
-db.transaction(() => { migrate(db, 't'); writeMeta(db, { tenantId: 't', region: 'us', createdAt: '', createdByVersion: '0' }); }).immediate();
-const writer = createWriter(db);
-for (const b of entityBatches(tenant)) writer.write(b);
+const { db, writer } = probeCache(file, encrypted ? new Uint8Array(key) : null, tenant, (db) => {
+  db.pragma('wal_autocheckpoint=0');
+  if (process.env.WCACHE) db.pragma(`cache_size=-${process.env.WCACHE}`);
+});
 
 const sqlite = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
 const copier = new Worker(`

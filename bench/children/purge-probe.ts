@@ -6,11 +6,9 @@
 import { copyFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { openEngine } from '../../main/services/cache/engine';
-import { writeMeta } from '../../main/services/cache/meta';
-import { migrate } from '../../main/services/cache/migrate';
 import { purgeOlderThan } from '../../main/services/cache/purge';
-import { createWriter } from '../../main/services/cache/writer';
-import { benchTenant, dataSpan, entityBatches, slicePages, slicesOf } from '../lib/data';
+import { benchTenant, dataSpan, slicePages, slicesOf } from '../lib/data';
+import { probeCache, shortenDeviceIds } from '../lib/probe-cache';
 import { cpuMs } from '../lib/stats';
 
 const events = Number(process.argv[2] ?? 100_000);
@@ -19,27 +17,15 @@ const mode = process.argv[4] ?? 'purge';
 const key = new Uint8Array(32).fill(7); // a probe's throwaway cache of generated data
 const tenant = benchTenant(events);
 const base = path.join(folder, 'base.db');
-const open = (file: string, mustExist: boolean) => openEngine({ file, tenantId: 't', key, role: 'writer', mustExist });
 
 if (mode === 'build') {
   rmSync(base, { force: true });
-  const db = open(base, false);
-  db.transaction(() => {
-    migrate(db, 't');
-    writeMeta(db, { tenantId: 't', region: 'us', createdAt: '', createdByVersion: '0' });
-  }).immediate();
-  const writer = createWriter(db);
-  for (const batch of entityBatches(tenant)) writer.write(batch);
-  const ids = new Map<unknown, string>();
+  const { db, writer } = probeCache(base, key, tenant);
+  const ids = new Map<string, string>();
   for (const slice of slicesOf(tenant)) {
     db.exec('BEGIN IMMEDIATE');
     for (const page of slicePages(tenant, slice)) {
-      if (process.env.SHORT_DEVICE) {
-        for (const row of page as Array<Record<string, unknown>>) {
-          if (!ids.has(row.DeviceId)) ids.set(row.DeviceId, String(ids.size));
-          row.DeviceId = ids.get(row.DeviceId);
-        }
-      }
+      if (process.env.SHORT_DEVICE) shortenDeviceIds(page, ids);
       writer.append({ [slice.field]: page });
     }
     writer.beforeCommit();
@@ -52,7 +38,7 @@ if (mode === 'build') {
   const file = path.join(folder, 'purged.db');
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   copyFileSync(base, file);
-  const db = open(file, true);
+  const db = openEngine({ file, tenantId: 't', key, role: 'writer', mustExist: true });
   for (const pragma of process.argv.slice(5)) db.pragma(pragma);
   const span = dataSpan(tenant);
   const cpu = cpuMs();
