@@ -252,11 +252,7 @@ function emptyWalNow(): void {
   } finally {
     db.pragma(`busy_timeout=${timeout}`);
   }
-  if (walToEmpty) {
-    if (quietTimer) clearTimeout(quietTimer);
-    quietTimer = setTimeout(checkpointNow, quietMs);
-    quietTimer.unref();
-  }
+  if (walToEmpty) checkpointWhenQuiet();
 }
 
 function checkpointNow(): void {
@@ -278,14 +274,19 @@ function settle(): void {
   if (walBytes(setup.file) >= walCopyBytes) checkpointNow();
 }
 
+/** The copy at the next quiet spell, the one timer of it (a pending one is replaced). */
+function checkpointWhenQuiet(): void {
+  if (quietTimer) clearTimeout(quietTimer);
+  quietTimer = setTimeout(checkpointNow, quietMs);
+  quietTimer.unref();
+}
+
 function checkpointWhenIdle(): void {
   if (setup.role !== 'writer') return;
   if (idleTimer) clearTimeout(idleTimer);
-  if (quietTimer) clearTimeout(quietTimer);
   idleTimer = setTimeout(settle, idleMs);
-  quietTimer = setTimeout(checkpointNow, quietMs);
   idleTimer.unref();
-  quietTimer.unref();
+  checkpointWhenQuiet();
 }
 
 port.on('message', (request: WorkerRequest) => {
