@@ -6,11 +6,12 @@
 // cache; SHORT_DEVICE=1 each DeviceId replaced by a short number (what storing a machine's
 // number instead of its 40-character id would save). `pages` is the file's size in pages.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { walBytes } from '../../main/services/cache/engine';
 import { benchTenant, slicePages, slicesOf } from '../lib/data';
 import { probeCache, shortenDeviceIds } from '../lib/probe-cache';
 import { cpuMs } from '../lib/stats';
@@ -54,7 +55,6 @@ const copy = () => {
   copier.postMessage('copy');
   return copying;
 };
-const walBytes = () => { try { return statSync(`${file}-wal`).size; } catch { return 0; } };
 let maxWal = 0;
 const c0 = cpuMs();
 const w0 = performance.now();
@@ -63,8 +63,8 @@ const groups: typeof slices[] = [];
 for (let i = 0; i < slices.length; i += perTx) groups.push(slices.slice(i, i + perTx));
 for (const group of groups) {
   if (mode === 'serial') {
-    if (walBytes() >= bound) db.pragma('wal_checkpoint(PASSIVE)');
-  } else if (walBytes() >= bound) {
+    if (walBytes(file) >= bound) db.pragma('wal_checkpoint(PASSIVE)');
+  } else if (walBytes(file) >= bound) {
     // Wait for the copy in flight so this BEGIN finds the WAL fully copied and restarts it.
     const t = performance.now();
     let r = await (copying ?? copy());
@@ -77,7 +77,7 @@ for (const group of groups) {
   writer.append({ checkpoints: [{ stream: 'x', cursor: null }] });
   writer.beforeCommit();
   db.exec('COMMIT');
-  maxWal = Math.max(maxWal, walBytes());
+  maxWal = Math.max(maxWal, walBytes(file));
   if (mode === 'copier') {
     if (copying) await copying; // never two at once
     void copy();

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { startCacheClient } from '../../main/services/cache/client';
-import { openEngine } from '../../main/services/cache/engine';
+import { openEngine, walBytes as walBytesOf } from '../../main/services/cache/engine';
 import { markedBatch, tempHome } from './helpers';
 
 // Real SQLCipher; the purge waits out SQLite's 10 s busy timeout once. Never timed.
@@ -15,7 +14,7 @@ describe('the WAL after a purge', () => {
     const file = path.join(home, 'cache.db');
     const key = new Uint8Array(randomBytes(32));
     const cache = await startCacheClient({ file, tenantId: 'wal', region: 'eu', create: true, key: new Uint8Array(key) });
-    const walBytes = () => statSync(`${file}-wal`).size;
+    const walBytes = () => walBytesOf(file);
     try {
       await cache.write(markedBatch('old', 2000));
       // A long read in progress elsewhere (an export, say): its snapshot predates the purge.

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, statSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startCacheClient, type StartCacheOptions } from '../../main/services/cache/client';
-import { openEngine } from '../../main/services/cache/engine';
+import { openEngine, walBytes } from '../../main/services/cache/engine';
 import { markedBatch, tempHome } from './helpers';
 
 // Real SQLCipher and worker threads: slow on a busy machine, never timed.
@@ -21,7 +21,7 @@ describe('the WAL copier', () => {
     const key = new Uint8Array(randomBytes(32));
     const cache = await startCacheClient({ file, tenantId: 'copier', region: 'eu', create: true, key: new Uint8Array(key), ...options });
     cleanups.push(remove, () => cache.close());
-    return { cache, file, home, key, wal: () => statSync(`${file}-wal`).size };
+    return { cache, file, home, key, wal: () => walBytes(file) };
   }
 
   async function stream(cache: Awaited<ReturnType<typeof fresh>>['cache'], marker: string, rows: number): Promise<void> {
