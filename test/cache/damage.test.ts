@@ -49,7 +49,7 @@ describe('a cache that cannot be trusted is refused, with a code and a way out',
     // Find a page that holds process events, so reading the events must read it.
     const key = new Uint8Array(Buffer.from((await keychain.get(cacheKeyAccount(tenantId)))!, 'hex'));
     const db = openEngine({ file, tenantId, key, role: 'reader', mustExist: true });
-    const pages = db.prepare("SELECT pageno FROM dbstat WHERE name = 'process_events' AND pagetype = 'leaf' ORDER BY pageno").pluck().all() as number[];
+    const pages = db.prepare("SELECT pageno FROM dbstat WHERE name = 'process_events_rows' AND pagetype = 'leaf' ORDER BY pageno").pluck().all() as number[];
     db.close();
     expect(pages.length).toBeGreaterThan(3);
     const page = pages[Math.floor(pages.length / 2)]!;

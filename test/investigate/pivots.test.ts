@@ -24,11 +24,14 @@ beforeAll(() => {
   migrate(db, 't');
   const machine = db.prepare("INSERT INTO machines (id, computer_dns_name, rbac_group_name, synced_at) VALUES (?, ?, ?, '')");
   for (let d = 0; d < 11; d++) machine.run(`dev${d}`, `host${d}.example`, `group${d % 3}`); // dev11 has events, no machines row
-  const common = 'device_id, report_id, timestamp, device_name, initiating_process_id, initiating_process_creation_time, initiating_process_file_name, initiating_process_sha1';
-  const proc = db.prepare(`INSERT INTO process_events (${common}, sha1, account_name, account_domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const file = db.prepare(`INSERT INTO file_events (${common}, sha1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const net = db.prepare(`INSERT INTO network_events (${common}, remote_ip, remote_url, remote_domain, remote_port) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const logon = db.prepare(`INSERT INTO logon_events (${common}, account_name, account_domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // Rows name their machine by number (0006); numbered in reverse, so an order by number is not one by device id.
+  const numbers = new Map<string, number>();
+  for (let d = 11; d >= 0; d--) numbers.set(`dev${d}`, Number(db.prepare('INSERT INTO machine_numbers (device_id) VALUES (?)').run(`dev${d}`).lastInsertRowid));
+  const common = 'machine, report_id, timestamp, device_name, initiating_process_id, initiating_process_creation_time, initiating_process_file_name, initiating_process_sha1';
+  const proc = db.prepare(`INSERT INTO process_events_rows (${common}, sha1, account_name, account_domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const file = db.prepare(`INSERT INTO file_events_rows (${common}, sha1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const net = db.prepare(`INSERT INTO network_events_rows (${common}, remote_ip, remote_url, remote_domain, remote_port) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const logon = db.prepare(`INSERT INTO logon_events_rows (${common}, account_name, account_domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const urls = db.prepare('INSERT OR IGNORE INTO urls (url, domain) VALUES (?, ?)');
   const accounts = [['System', 'NT AUTHORITY'], ['system', 'nt authority'], ['alice', 'FABRIKAM'], ['Alice', null], ['bob', 'fabrikam']] as const;
   let seed = 11;
@@ -36,7 +39,7 @@ beforeAll(() => {
   for (let i = 0; i < 3000; i++) {
     const d = random(12);
     const pid = 100 + random(9);
-    const process = [`dev${d}`, i, time(i), `host${d}`, pid, time(pid), `p${pid}.exe`, `sha-p${pid}`] as const;
+    const process = [numbers.get(`dev${d}`)!, i, time(i), `host${d}`, pid, time(pid), `p${pid}.exe`, `sha-p${pid}`] as const;
     const account = accounts[random(accounts.length)]!;
     proc.run(...process, `sha${random(4)}`, account[0], account[1]);
     if (i % 2) file.run(...process, `sha${random(4)}`);

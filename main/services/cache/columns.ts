@@ -127,6 +127,15 @@ export const huntingTables = {
 
 export type HuntingTableName = keyof typeof huntingTables;
 
+/*
+ * Where an event table's rows are stored (migration 0006): `<table>_rows`, the machine as a
+ * number (machine_numbers) instead of its DeviceId. The table's own name is a view that joins
+ * the id back, which every read uses; inserts and deletes go here.
+ */
+export function eventRows(table: string): string {
+  return `${table}_rows`;
+}
+
 export const machineColumns = [
   'id', 'computer_dns_name', 'aad_device_id', 'machine_tags', 'first_seen', 'last_seen', 'os_platform', 'version', 'os_build',
   'os_architecture', 'last_ip_address', 'last_external_ip_address', 'ip_addresses', 'health_status', 'onboarding_status',

@@ -48,7 +48,7 @@ export function raiseBound(db: Db, table: string, cutoff: string): void {
  * Every machine of an event table, walked by seeking the next device id in the index the
  * events' key leads with (a skip-scan): one seek per machine instead of a read of every row.
  */
-export function machinesOf(table: string): string {
+function machinesOf(table: string): string {
   return `WITH RECURSIVE machine(id) AS (
          SELECT (SELECT min(device_id) FROM ${table})
          UNION ALL
@@ -58,7 +58,8 @@ export function machinesOf(table: string): string {
 
 /**
  * A table's oldest event from its events themselves, one index seek per machine (its key leads
- * with device and time): for a cache written before the bounds were kept.
+ * with device and time): for a cache written before the bounds were kept (migration 0004, which
+ * runs before 0006 numbered the machines).
  */
 export function oldestEvent(db: Db, table: string): string | null {
   return db

@@ -1,4 +1,4 @@
-import { huntingTables } from './columns';
+import { eventRows, huntingTables } from './columns';
 import type { Db } from './engine';
 import { afterForget } from './key-machines';
 import type { AuditRecord } from './records';
@@ -50,10 +50,11 @@ export function forgetMachinesOutside(db: Db, keep: readonly string[], audit?: A
     const count = (table: string, n: number) => {
       if (n > 0) removed[table] = (removed[table] ?? 0) + n;
     };
-    // One scan of each event table's key (device first) finds the rows and their machines.
+    // The forgotten machines' ranges of each event table's key (machine first) are the rows.
     const found = new Map<string, number[]>();
     for (const { table } of Object.values(huntingTables)) {
-      const rows = db.prepare(`SELECT rowid, device_id FROM ${table} WHERE ${outside('device_id')}`).raw().all(params) as Array<[number, string]>;
+      const rows = db.prepare(`SELECT event.rowid, machine.device_id FROM machine_numbers AS machine CROSS JOIN ${eventRows(table)} AS event
+        ON event.machine = machine.number WHERE ${outside('machine.device_id')}`).raw().all(params) as Array<[number, string]>;
       for (const [, device] of rows) forgotten.add(device);
       found.set(table, rows.map(([rowid]) => rowid));
     }
@@ -83,13 +84,13 @@ export function forgetMachinesOutside(db: Db, keep: readonly string[], audit?: A
  */
 function forgetUnnamedPivots(db: Db, count: (table: string, n: number) => void): void {
   count('ip_addresses', db.prepare(`DELETE FROM ip_addresses WHERE address NOT IN (
-      SELECT remote_ip FROM network_events WHERE remote_ip IS NOT NULL UNION ALL
-      SELECT remote_ip FROM logon_events WHERE remote_ip IS NOT NULL UNION ALL
-      SELECT file_origin_ip FROM file_events WHERE file_origin_ip IS NOT NULL UNION ALL
+      SELECT remote_ip FROM network_events_rows WHERE remote_ip IS NOT NULL UNION ALL
+      SELECT remote_ip FROM logon_events_rows WHERE remote_ip IS NOT NULL UNION ALL
+      SELECT file_origin_ip FROM file_events_rows WHERE file_origin_ip IS NOT NULL UNION ALL
       SELECT ip_address FROM evidence WHERE ip_address IS NOT NULL)`).run().changes);
   count('urls', db.prepare(`DELETE FROM urls WHERE url NOT IN (
-      SELECT remote_url FROM network_events WHERE remote_url <> '' UNION ALL
-      SELECT file_origin_url FROM file_events WHERE file_origin_url IS NOT NULL UNION ALL
+      SELECT remote_url FROM network_events_rows WHERE remote_url <> '' UNION ALL
+      SELECT file_origin_url FROM file_events_rows WHERE file_origin_url IS NOT NULL UNION ALL
       SELECT url FROM evidence WHERE url IS NOT NULL)`).run().changes);
   count('domains', db.prepare('DELETE FROM domains WHERE domain NOT IN (SELECT domain FROM urls WHERE domain IS NOT NULL)').run().changes);
 }

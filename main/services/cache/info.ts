@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { eventRows, huntingTables } from './columns';
 import type { Db } from './engine';
 import { latestSchemaVersion } from './migrations';
 import { schemaVersion } from './migrate';
@@ -37,7 +38,11 @@ function fileSize(file: string): number {
 export function cacheInfo(db: Db, file: string, encrypted: boolean): CacheInfo {
   const meta = readMeta(db);
   const rowCounts: Record<string, number> = {};
-  for (const table of countedTables) rowCounts[table] = db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  // An event table's rows are counted where they are stored: its view's join would be read per row.
+  const stored = new Set<string>(Object.values(huntingTables).map(({ table }) => table));
+  for (const table of countedTables) {
+    rowCounts[table] = db.prepare(`SELECT count(*) FROM ${stored.has(table) ? eventRows(table) : table}`).pluck().get() as number;
+  }
   return {
     tenantId: meta?.tenantId ?? '',
     region: meta?.region ?? '',

@@ -1,3 +1,4 @@
+import { eventRows } from './columns';
 import type { Db } from './engine';
 
 /*
@@ -113,14 +114,21 @@ function upsert(db: Db, summary: keyof typeof keyOf) {
 const spans = `count(*) AS n, min(timestamp) AS first_seen,
   nullif(substr(max(timestamp || '|' || ifnull(device_name, '')), length(max(timestamp)) + 2), '') AS device_name, max(timestamp) AS last_seen`;
 
+/** How a grouped read names the machine: by device id (an event table's view), or by number from its stored rows. */
+const byDeviceId = { select: 'device_id', group: 'device_id' };
+const byNumber = { select: '(SELECT device_id FROM machine_numbers WHERE number = machine) AS device_id', group: 'machine' };
+
 /** A table's events grouped by a summary's key and machine (only the count, for a purge: it only subtracts). */
-const grouped = (table: string, summary: keyof typeof keyOf, where: string, figures = spans) => {
+const grouped = (table: string, summary: keyof typeof keyOf, where: string, figures = spans, device = byDeviceId) => {
   const { columns, fromRow, groupBy, present } = keyOf[summary];
-  return `SELECT ${fromRow.map((f, i) => `${f} AS ${columns[i]}`).join(', ')}, device_id, ${figures}
-    FROM ${table} WHERE ${present} AND ${where} GROUP BY ${groupBy}, device_id`;
+  return `SELECT ${fromRow.map((f, i) => `${f} AS ${columns[i]}`).join(', ')}, ${device.select}, ${figures}
+    FROM ${table} WHERE ${present} AND ${where} GROUP BY ${groupBy}, ${device.group}`;
 };
 
-/** The summaries computed from the events themselves: for a cache written before 0003, and to check the writer's. */
+/**
+ * The summaries computed from the events themselves: for a cache written before 0003, and to
+ * check the writer's. It reads the tables by their names, which are views from 0006 on.
+ */
 export function rebuildKeyMachines(db: Db): void {
   db.exec('DELETE FROM file_machines; DELETE FROM account_machines;');
   for (const { table, summary, source } of Object.values(keySources)) {
@@ -132,14 +140,15 @@ export function rebuildKeyMachines(db: Db): void {
 
 /**
  * Before a purge deletes these rows of `table`: their events come off each (key, machine)'s
- * count in one grouped statement. After the deletes, `afterPurge` drops the pairs left with
+ * count in one grouped statement, read from the stored rows (a machine's id is looked up once
+ * per group, not joined to each row). After the deletes, `afterPurge` drops the pairs left with
  * none and reads the new first sighting of those that lost some (an index seek each).
  */
 export function beforePurge(db: Db, table: string, rowids: string): void {
   for (const { table: from, summary, source } of Object.values(keySources)) {
     if (from !== table) continue;
     const { columns } = keyOf[summary];
-    db.prepare(`WITH gone AS (${grouped(table, summary, 'rowid IN (SELECT value FROM json_each(?))', 'count(*) AS n')})
+    db.prepare(`WITH gone AS (${grouped(eventRows(table), summary, 'rowid IN (SELECT value FROM json_each(?))', 'count(*) AS n', byNumber)})
       UPDATE ${summary} SET events = events - gone.n FROM gone
       WHERE ${columns.map((c) => `${summary}.${c} = gone.${c}`).join(' AND ')} AND ${summary}.source = ${source} AND ${summary}.device_id = gone.device_id`).run(rowids);
   }

@@ -1,6 +1,6 @@
-import { huntingTables } from './columns';
+import { eventRows, huntingTables } from './columns';
 import type { Db } from './engine';
-import { machinesOf, mayHoldEventsBefore, raiseBound } from './event-bounds';
+import { mayHoldEventsBefore, raiseBound } from './event-bounds';
 import { afterPurge } from './key-machines';
 import type { AuditRecord } from './records';
 import { detailOf, removeEventRows, removeInOneTransaction } from './remove-rows';
@@ -33,15 +33,16 @@ const byTime: ReadonlyArray<[table: string, where: string]> = [
 /**
  * The rowids of a table's events before the cutoff. The event bounds (event-bounds.ts) say
  * first whether the table can hold any: at every open it usually cannot, and is not read.
- * Otherwise one index seek per machine: the events' key leads with (device, time), so each
- * machine's old events are the start of its range, and the machines are walked by seeking the
- * next one (a skip-scan). `WHERE timestamp < cutoff` read every page of every event table.
+ * Otherwise one index seek per machine: the events' key leads with (machine, time), so each
+ * machine's old events are the start of its range, and the machines are the numbered ones
+ * (machine-numbers.ts; CROSS JOIN keeps them the outer loop). `WHERE timestamp < cutoff` read
+ * every page of every event table.
  */
 function eventsBefore(db: Db, table: string, cutoff: string): number[] {
   if (!mayHoldEventsBefore(db, table, cutoff)) return [];
   return db
     .prepare(
-      `${machinesOf(table)} SELECT event.rowid FROM machine JOIN ${table} AS event ON event.device_id = machine.id AND event.timestamp < @cutoff`,
+      `SELECT event.rowid FROM machine_numbers AS machine CROSS JOIN ${eventRows(table)} AS event ON event.machine = machine.number AND event.timestamp < @cutoff`,
     )
     .pluck()
     .all({ cutoff }) as number[];
@@ -71,7 +72,7 @@ export function purgeOlderThan(db: Db, cutoff: string, audit?: AuditRecord): Pur
       const rowids = found.get(table)!;
       if (rowids.length === 0) continue;
       if (searchKind !== null) count(table, removeEventRows(db, table, searchKind, rowids));
-      else count(table, db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`).run(JSON.stringify(rowids)).changes);
+      else count(table, db.prepare(`DELETE FROM ${eventRows(table)} WHERE rowid IN (SELECT value FROM json_each(?))`).run(JSON.stringify(rowids)).changes);
       raiseBound(db, table, cutoff);
     }
     if (eventTables.some(([table, searchKind]) => searchKind !== null && removed[table])) afterPurge(db, cutoff);

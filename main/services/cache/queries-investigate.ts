@@ -23,7 +23,9 @@ import { searchCandidates, searchWords } from './search-match';
  * keyset on the event key for the device timeline), and each query leans on an index of
  * 0001-initial: the event key (device_id, timestamp, report_id), the sha1 / remote_ip /
  * account indexes, alerts_by_machine, evidence_by_*; URLs and domains lean on 0005's partial
- * URL indexes (queries-pivots.ts: urlIs, domainIs).
+ * URL indexes (queries-pivots.ts: urlIs, domainIs). Since 0006 the event tables are views that
+ * name the machine by id over rows stored by machine number; counts over many events read the
+ * stored rows (`<table>_rows`), so no event pays a seek for its machine's id.
  * This file must not import queries.ts (that file spreads this one's queries into its own).
  */
 
@@ -699,31 +701,32 @@ export const investigateQueries = {
     switch (entity.type) {
       case 'file': {
         const profile = (db.prepare('SELECT * FROM files WHERE sha1 = ?').get(key) as Row | undefined) ?? {};
-        const prevalence = one(`SELECT count(DISTINCT device_id) AS machines, min(timestamp) AS first_seen, max(timestamp) AS last_seen, count(*) AS events
-          FROM (SELECT device_id, timestamp FROM process_events WHERE sha1 = @k UNION ALL SELECT device_id, timestamp FROM file_events WHERE sha1 = @k)`, { k: key });
-        const processes = one('SELECT count(*) AS process_count FROM process_events WHERE sha1 = @k', { k: key });
+        // Counts read the stored rows (0006): a machine's number counts it as well as its id, without a seek per event.
+        const prevalence = one(`SELECT count(DISTINCT machine) AS machines, min(timestamp) AS first_seen, max(timestamp) AS last_seen, count(*) AS events
+          FROM (SELECT machine, timestamp FROM process_events_rows WHERE sha1 = @k UNION ALL SELECT machine, timestamp FROM file_events_rows WHERE sha1 = @k)`, { k: key });
+        const processes = one('SELECT count(*) AS process_count FROM process_events_rows WHERE sha1 = @k', { k: key });
         facts = { ...profile, file_name: fileNameOf(db, key), cache_machines: prevalence.machines, cache_first_seen: prevalence.first_seen, cache_last_seen: prevalence.last_seen, ...processes };
         found = Object.keys(profile).length > 0 || Number(prevalence.events) > 0;
         break;
       }
       case 'ip': {
         const seen = one('SELECT first_seen, last_seen FROM ip_addresses WHERE address = @k', { k: key });
-        const conn = one('SELECT count(*) AS connections, count(DISTINCT device_id) AS machines_connected FROM network_events WHERE remote_ip = @k', { k: key });
-        const logons = one('SELECT count(*) AS logons_from FROM logon_events WHERE remote_ip = @k', { k: key });
+        const conn = one('SELECT count(*) AS connections, count(DISTINCT machine) AS machines_connected FROM network_events_rows WHERE remote_ip = @k', { k: key });
+        const logons = one('SELECT count(*) AS logons_from FROM logon_events_rows WHERE remote_ip = @k', { k: key });
         facts = { ...seen, ...conn, ...logons };
         found = Object.keys(seen).length > 0 || Number(conn.connections) > 0;
         break;
       }
       case 'url': {
         const seen = one('SELECT domain, first_seen, last_seen FROM urls WHERE url = @k', { k: key });
-        const conn = one(`SELECT count(*) AS connections, count(DISTINCT device_id) AS machines_connected FROM network_events WHERE ${urlIs('@k')}`, { k: key });
+        const conn = one(`SELECT count(*) AS connections, count(DISTINCT machine) AS machines_connected FROM network_events_rows WHERE ${urlIs('@k')}`, { k: key });
         facts = { domain: domainOfUrl(key), ...seen, ...conn };
         found = Object.keys(seen).length > 0 || Number(conn.connections) > 0;
         break;
       }
       case 'domain': {
         const seen = one('SELECT first_seen, last_seen FROM domains WHERE domain = @k', { k: key.toLowerCase() });
-        const conn = one(`SELECT count(*) AS connections, count(DISTINCT device_id) AS machines_connected FROM network_events WHERE ${domainIs('@k')}`, { k: key.toLowerCase() });
+        const conn = one(`SELECT count(*) AS connections, count(DISTINCT machine) AS machines_connected FROM network_events_rows WHERE ${domainIs('@k')}`, { k: key.toLowerCase() });
         const urls = one('SELECT count(*) AS urls FROM urls WHERE domain = @k', { k: key.toLowerCase() });
         facts = { ...seen, ...conn, ...urls };
         found = Object.keys(seen).length > 0 || Number(conn.connections) > 0;
@@ -733,8 +736,8 @@ export const investigateQueries = {
         const account = parseAccountKey(key);
         const users = one(`SELECT count(*) AS logged_on_machines, min(first_seen) AS first_seen, max(last_seen) AS last_seen, max(is_domain_admin) AS is_domain_admin
           FROM logon_users WHERE ${accountMatch()}`, account);
-        const logons = one(`SELECT count(*) AS logons FROM logon_events WHERE ${accountMatch()}`, account);
-        const processes = one(`SELECT count(*) AS processes FROM process_events WHERE ${accountMatch()}`, account);
+        const logons = one(`SELECT count(*) AS logons FROM logon_events_rows WHERE ${accountMatch()}`, account);
+        const processes = one(`SELECT count(*) AS processes FROM process_events_rows WHERE ${accountMatch()}`, account);
         facts = { account_name: account.name, account_domain: account.domain, ...users, ...logons, ...processes };
         found = Number(users.logged_on_machines) + Number(logons.logons) + Number(processes.processes) > 0;
         break;

@@ -95,13 +95,20 @@ export function connections(db: Db, column: ConnectionKey, key: string, page: Pa
   return connectionsWhere(db, matching[column], key, page);
 }
 
+/*
+ * Connections are read from the stored rows (0006), grouped by machine number in the indexes'
+ * order; a group's device id is looked up once, for the order and the page. Through the view,
+ * each connection would seek its machine's id and the grouping would need a sort.
+ */
+const deviceOf = '(SELECT device_id FROM machine_numbers WHERE number = machine) AS device_id';
+
 /** `match`: the key's condition on network_events, with the key bound as @key. */
 function connectionsWhere(db: Db, match: string, key: string, page: Page): Paged {
   const want = page.offset + page.limit + 1;
-  const newest = db.prepare(`SELECT device_id, pid, ct, max(timestamp) AS last_seen, rid FROM (
-      SELECT device_id, initiating_process_id AS pid, initiating_process_creation_time AS ct, timestamp, rowid AS rid
-      FROM network_events WHERE ${match} ORDER BY timestamp DESC LIMIT @window)
-    GROUP BY device_id, pid, ct ORDER BY last_seen DESC, device_id, pid, ct LIMIT @want`);
+  const newest = db.prepare(`SELECT machine, ${deviceOf}, pid, ct, max(timestamp) AS last_seen, rid FROM (
+      SELECT machine, initiating_process_id AS pid, initiating_process_creation_time AS ct, timestamp, rowid AS rid
+      FROM network_events_rows WHERE ${match} ORDER BY timestamp DESC LIMIT @window)
+    GROUP BY machine, pid, ct ORDER BY last_seen DESC, device_id, pid, ct LIMIT @want`);
   let groups: Row[] = [];
   for (const window of [256, 2048]) {
     groups = newest.all({ key, want, window }) as Row[];
@@ -109,24 +116,24 @@ function connectionsWhere(db: Db, match: string, key: string, page: Page): Paged
   }
   const counted = groups.length < want;
   if (counted) {
-    groups = db.prepare(`SELECT device_id, initiating_process_id AS pid, initiating_process_creation_time AS ct, max(timestamp) AS last_seen, rowid AS rid,
+    groups = db.prepare(`SELECT machine, ${deviceOf}, initiating_process_id AS pid, initiating_process_creation_time AS ct, max(timestamp) AS last_seen, rowid AS rid,
         count(*) AS connections, group_concat(DISTINCT remote_port) AS remote_ports
-      FROM network_events WHERE ${match} GROUP BY device_id, pid, ct ORDER BY last_seen DESC, device_id, pid, ct LIMIT @want`).all({ key, want }) as Row[];
+      FROM network_events_rows WHERE ${match} GROUP BY machine, pid, ct ORDER BY last_seen DESC, device_id, pid, ct LIMIT @want`).all({ key, want }) as Row[];
   }
   const slice = groups.slice(page.offset, page.offset + page.limit);
-  const same = `${match} AND device_id = g.device_id AND initiating_process_id IS g.pid AND initiating_process_creation_time IS g.ct`;
+  const same = `${match} AND machine = g.machine AND initiating_process_id IS g.pid AND initiating_process_creation_time IS g.ct`;
   // The first sighting is a seek either way; a min() beside the max() would make the row the
   // process's details and device name are read from (rid) any of its rows, not its latest.
-  const first = `(SELECT timestamp FROM network_events WHERE ${same} ORDER BY timestamp LIMIT 1) AS first_seen`;
+  const first = `(SELECT timestamp FROM network_events_rows WHERE ${same} ORDER BY timestamp LIMIT 1) AS first_seen`;
   const tally = counted
     ? `g.connections, ${first}, g.last_seen, g.remote_ports`
-    : `(SELECT count(*) FROM network_events WHERE ${same}) AS connections, ${first}, g.last_seen,
-      (SELECT group_concat(DISTINCT remote_port) FROM network_events WHERE ${same}) AS remote_ports`;
-  const rows = db.prepare(`WITH g AS (SELECT key AS ord, value ->> 'device_id' AS device_id, value ->> 'pid' AS pid, value ->> 'ct' AS ct,
+    : `(SELECT count(*) FROM network_events_rows WHERE ${same}) AS connections, ${first}, g.last_seen,
+      (SELECT group_concat(DISTINCT remote_port) FROM network_events_rows WHERE ${same}) AS remote_ports`;
+  const rows = db.prepare(`WITH g AS (SELECT key AS ord, value ->> 'machine' AS machine, value ->> 'device_id' AS device_id, value ->> 'pid' AS pid, value ->> 'ct' AS ct,
         value ->> 'last_seen' AS last_seen, value ->> 'rid' AS rid, value ->> 'connections' AS connections,
         value ->> 'remote_ports' AS remote_ports FROM json_each(@groups))
     SELECT g.device_id, n.device_name, m.computer_dns_name, n.initiating_process_file_name, n.initiating_process_sha1, g.pid AS initiating_process_id,
       g.ct AS initiating_process_creation_time, n.initiating_process_command_line, ${tally}
-    FROM g JOIN network_events n ON n.rowid = g.rid LEFT JOIN machines m ON m.id = g.device_id ORDER BY g.ord`).all({ key, groups: JSON.stringify(slice) }) as Row[];
+    FROM g JOIN network_events_rows n ON n.rowid = g.rid LEFT JOIN machines m ON m.id = g.device_id ORDER BY g.ord`).all({ key, groups: JSON.stringify(slice) }) as Row[];
   return { rows, hasMore: groups.length > page.offset + page.limit };
 }

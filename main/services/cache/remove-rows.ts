@@ -1,5 +1,7 @@
+import { eventRows, huntingTables } from './columns';
 import type { Db } from './engine';
 import { beforePurge } from './key-machines';
+import { dropUnusedMachineNumbers } from './machine-numbers';
 import type { AuditRecord } from './records';
 import { appendAudit } from './writer-analyst';
 
@@ -78,6 +80,7 @@ export function removeInOneTransaction(
       // holds a removed row, so no tidying, vacuum or checkpoint (the file profiles' check alone
       // reads four indexes whole).
       if (Object.keys(removed).length === 0) return;
+      dropUnusedMachineNumbers(db, storedEvents);
       const files = forgetUnnamedFiles(db);
       if (files > 0) removed.files = files;
       // The contentless search index keeps a deleted row's words in its segments until they
@@ -107,6 +110,8 @@ export function emptyWal(db: Db): boolean {
   return result?.busy === 0;
 }
 
+const storedEvents = Object.values(huntingTables).map(({ table }) => eventRows(table));
+
 /**
  * Removes these rows of one event table (`searchKind`: its kind in the search index's rowid),
  * inside the caller's transaction; returns how many went. The caller settles the summaries'
@@ -121,9 +126,10 @@ export function removeEventRows(db: Db, table: string, searchKind: number, rowid
   // the whole purge (22.0 -> 18.5 CPU-s, a third of 1M events).
   db.prepare(`DELETE FROM search WHERE rowid IN (SELECT value * 16 + ${searchKind} FROM json_each(?))`).run(list);
   beforePurge(db, table, list);
-  const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE '%search_delete'").all(table) as Array<{ name: string; sql: string }>;
+  const rows = eventRows(table);
+  const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE '%search_delete'").all(rows) as Array<{ name: string; sql: string }>;
   for (const trigger of triggers) db.exec(`DROP TRIGGER ${trigger.name}`);
-  const { changes } = db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`).run(list);
+  const { changes } = db.prepare(`DELETE FROM ${rows} WHERE rowid IN (SELECT value FROM json_each(?))`).run(list);
   for (const trigger of triggers) db.exec(trigger.sql);
   return changes;
 }
@@ -133,9 +139,9 @@ function forgetUnnamedFiles(db: Db): number {
   return db
     .prepare(
       `DELETE FROM files WHERE sha1 NOT IN (SELECT sha1 FROM evidence WHERE sha1 IS NOT NULL)
-         AND sha1 NOT IN (SELECT sha1 FROM process_events WHERE sha1 IS NOT NULL)
-         AND sha1 NOT IN (SELECT initiating_process_sha1 FROM process_events WHERE initiating_process_sha1 IS NOT NULL)
-         AND sha1 NOT IN (SELECT sha1 FROM file_events WHERE sha1 IS NOT NULL)`,
+         AND sha1 NOT IN (SELECT sha1 FROM process_events_rows WHERE sha1 IS NOT NULL)
+         AND sha1 NOT IN (SELECT initiating_process_sha1 FROM process_events_rows WHERE initiating_process_sha1 IS NOT NULL)
+         AND sha1 NOT IN (SELECT sha1 FROM file_events_rows WHERE sha1 IS NOT NULL)`,
     )
     .run().changes;
 }

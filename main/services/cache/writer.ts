@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type Sqlite from 'better-sqlite3-multiple-ciphers';
 import type { Db } from './engine';
 import {
-  alertColumns, bindable, domainOf, entityField, evidenceColumns, fileColumns, huntingField, huntingTables,
+  alertColumns, bindable, domainOf, entityField, eventRows, evidenceColumns, fileColumns, huntingField, huntingTables,
   logonUserColumns, machineColumns, normalizeTime, type HuntingTableName,
 } from './columns';
 import type { AlertRecord, CacheBatch, EvidenceRecord, HuntingRow, MachineRecord, WriteSummary } from './records';
 import { KeyMachineTally } from './key-machines';
 import { EventBoundsTally } from './event-bounds';
+import { MachineNumbers } from './machine-numbers';
 import { writeAnalystData } from './writer-analyst';
 
 type Statement = Sqlite.Statement;
@@ -66,14 +67,17 @@ export interface CacheWriter {
 export function createWriter(db: Db, now: () => string = () => new Date().toISOString()): CacheWriter {
   const keyMachines = new KeyMachineTally();
   const bounds = new EventBoundsTally();
+  const machineNumbers = new MachineNumbers(db);
   const search = db.prepare('INSERT OR REPLACE INTO search (rowid, text) VALUES (?, ?)');
   const hunting = Object.fromEntries(
     (Object.keys(huntingTables) as HuntingTableName[]).map((name) => {
       const spec = huntingTables[name];
-      const columns = name === 'networkEvents' ? [...spec.columns, 'remote_domain'] : [...spec.columns];
+      // The rows name their machine by number (machine-numbers.ts): device_id is stored as `machine`.
+      const stored = spec.columns.map((column) => (column === 'device_id' ? 'machine' : column));
+      const columns = name === 'networkEvents' ? [...stored, 'remote_domain'] : stored;
       const fields = spec.columns.map(huntingField);
       const searchIndex = spec.searchable.map((column) => spec.columns.indexOf(column as never));
-      return [name, { spec, fields, searchIndex, insert: db.prepare(insertSql(spec.table, columns, 'ON CONFLICT DO NOTHING')) }];
+      return [name, { spec, fields, searchIndex, insert: db.prepare(insertSql(eventRows(spec.table), columns, 'ON CONFLICT DO NOTHING')) }];
     }),
   ) as Record<HuntingTableName, { spec: (typeof huntingTables)[HuntingTableName]; fields: string[]; searchIndex: number[]; insert: Statement }>;
 
@@ -111,12 +115,14 @@ export function createWriter(db: Db, now: () => string = () => new Date().toISOS
 
   function writeHunting(name: HuntingTableName, rows: HuntingRow[], summary: WriteSummary, ips: SeenRange, urls: SeenRange): void {
     const { spec, fields, searchIndex, insert } = hunting[name];
-    const timeAt = 2; // device_id, report_id, timestamp lead every hunting table
+    const machineAt = 0; // device_id, report_id, timestamp lead every hunting table
+    const timeAt = 2;
     let written = 0;
     for (const row of rows) {
       const values: unknown[] = new Array(fields.length);
       for (let i = 0; i < fields.length; i++) values[i] = bindable(row[fields[i] as string]);
       const time = normalizeTime(row.Timestamp);
+      values[machineAt] = machineNumbers.of(row.DeviceId);
       values[timeAt] = time;
       if (name === 'networkEvents') {
         values.push(domainOf(row.RemoteUrl));
@@ -226,15 +232,19 @@ export function createWriter(db: Db, now: () => string = () => new Date().toISOS
     bounds.flush(db);
     return summary;
   });
+  // What a transaction tallied or numbered is settled with it, kept or rolled back.
+  const discard = () => {
+    keyMachines.discard();
+    bounds.discard();
+    machineNumbers.forget();
+  };
 
   return {
     write: (batch) => {
       try {
         return writeBatch.immediate(batch);
-      } catch (error) {
-        keyMachines.discard();
-        bounds.discard();
-        throw error;
+      } finally {
+        discard();
       }
     },
     // Inside a transaction the caller opened (a streamed hunting answer): no BEGIN/COMMIT here.
@@ -242,10 +252,8 @@ export function createWriter(db: Db, now: () => string = () => new Date().toISOS
     beforeCommit: () => {
       keyMachines.flush(db);
       bounds.flush(db);
+      machineNumbers.forget();
     },
-    afterRollback: () => {
-      keyMachines.discard();
-      bounds.discard();
-    },
+    afterRollback: discard,
   };
 }
