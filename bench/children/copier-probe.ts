@@ -3,8 +3,7 @@
 // cpuRate counts every thread of the process (process.cpuUsage cannot tell threads apart).
 // node --import tsx bench/children/copier-probe.ts <events> <serial|copier> <encrypted 0|1> [boundMiB]
 // Variants by environment: PER_TX=n answers per transaction; WCACHE=KiB the writer's page
-// cache; SHORT_DEVICE=1 each DeviceId replaced by a short number (what storing a machine's
-// number instead of its 40-character id would save). `pages` is the file's size in pages.
+// cache. `pages` is the file's size in pages.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,7 +12,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { walBytes } from '../../main/services/cache/engine';
 import { benchTenant, slicePages, slicesOf } from '../lib/data';
-import { probeCache, shortenDeviceIds } from '../lib/probe-cache';
+import { probeCache } from '../lib/probe-cache';
 import { cpuMs } from '../lib/stats';
 
 const events = Number(process.argv[2] ?? 100_000);
@@ -22,10 +21,6 @@ const encrypted = process.argv[4] === '1';
 const bound = Number(process.argv[5] ?? 256) * 1024 * 1024;
 const tenant = benchTenant(events);
 const slices = slicesOf(tenant).map((slice) => ({ field: slice.field, pages: [...slicePages(tenant, slice)] }));
-if (process.env.SHORT_DEVICE) {
-  const ids = new Map<string, string>();
-  for (const page of slices.flatMap((s) => s.pages)) shortenDeviceIds(page, ids);
-}
 const dir = mkdtempSync(path.join(os.tmpdir(), 'probe-'));
 const file = path.join(dir, 'c.db');
 const key = new Uint8Array(randomBytes(32));

@@ -2,13 +2,12 @@
 // encrypted cache built once, so variants of the purge compare on the same file.
 // node --import tsx bench/children/purge-probe.ts <events> <folder> build   (writes <folder>/base.db)
 // node --import tsx bench/children/purge-probe.ts <events> <folder> purge [pragma ...]
-// SHORT_DEVICE=1 at build: each DeviceId replaced by a short number (as copier-probe.ts).
 import { copyFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { openEngine } from '../../main/services/cache/engine';
 import { purgeOlderThan } from '../../main/services/cache/purge';
 import { benchTenant, dataSpan, slicePages, slicesOf } from '../lib/data';
-import { probeCache, shortenDeviceIds } from '../lib/probe-cache';
+import { probeCache } from '../lib/probe-cache';
 import { cpuMs } from '../lib/stats';
 
 const events = Number(process.argv[2] ?? 100_000);
@@ -21,13 +20,9 @@ const base = path.join(folder, 'base.db');
 if (mode === 'build') {
   rmSync(base, { force: true });
   const { db, writer } = probeCache(base, key, tenant);
-  const ids = new Map<string, string>();
   for (const slice of slicesOf(tenant)) {
     db.exec('BEGIN IMMEDIATE');
-    for (const page of slicePages(tenant, slice)) {
-      if (process.env.SHORT_DEVICE) shortenDeviceIds(page, ids);
-      writer.append({ [slice.field]: page });
-    }
+    for (const page of slicePages(tenant, slice)) writer.append({ [slice.field]: page });
     writer.beforeCommit();
     db.exec('COMMIT');
   }

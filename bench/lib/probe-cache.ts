@@ -1,5 +1,4 @@
 import type { Tenant } from '../../emulator/tenant/tenant';
-import type { HuntingRow } from '../../main/services/cache';
 import { openEngine, type Db } from '../../main/services/cache/engine';
 import { writeMeta } from '../../main/services/cache/meta';
 import { migrate } from '../../main/services/cache/migrate';
@@ -21,17 +20,4 @@ export function probeCache(file: string, key: Uint8Array | null, tenant: Tenant,
   const writer = createWriter(db);
   for (const batch of entityBatches(tenant)) writer.write(batch);
   return { db, writer };
-}
-
-/**
- * SHORT_DEVICE: each row's 40-character DeviceId replaced by a short number, the same for a
- * machine in every page given the same `ids`: what storing a machine's number instead of its id
- * in the event tables would save.
- */
-export function shortenDeviceIds(page: HuntingRow[], ids: Map<string, string>): void {
-  for (const row of page) {
-    let id = ids.get(row.DeviceId);
-    if (id === undefined) ids.set(row.DeviceId, (id = String(ids.size)));
-    row.DeviceId = id;
-  }
 }
