@@ -12,8 +12,9 @@ import { emptyEncryptedDb } from './migrations/helpers';
  * and a machine's id leaves the cache with its last event.
  */
 
+// A null DeviceId is bad input the writer must refuse, which the row type does not allow.
 const event = (device: string | null, report: number, day: number) => ({
-  DeviceId: device, ReportId: report, Timestamp: `2024-05-${String(day).padStart(2, '0')}T00:00:00Z`, FileName: `f${report}.exe`,
+  DeviceId: device as string, ReportId: report, Timestamp: `2024-05-${String(day).padStart(2, '0')}T00:00:00Z`, FileName: `f${report}.exe`,
 });
 const devicesOf = (db: Db) => db.prepare('SELECT DISTINCT device_id FROM process_events ORDER BY 1').pluck().all();
 const numbered = (db: Db) => db.prepare('SELECT device_id FROM machine_numbers ORDER BY 1').pluck().all();
