@@ -1,6 +1,6 @@
 import { eventRows, huntingTables } from './columns';
 import type { Db } from './engine';
-import { afterForget } from './key-machines';
+import { afterForget, beforeRemoval } from './key-machines';
 import type { AuditRecord } from './records';
 import { detailOf, removeEventRows, removeInOneTransaction } from './remove-rows';
 
@@ -59,7 +59,11 @@ export function forgetMachinesOutside(db: Db, keep: readonly string[], audit?: A
       found.set(table, rows.map(([rowid]) => rowid));
     }
     removal.expectEvents([...found.values()].reduce((sum, rowids) => sum + rowids.length, 0));
-    for (const { table, kind } of Object.values(huntingTables)) count(table, removeEventRows(db, table, kind, found.get(table) ?? []));
+    for (const { table, kind } of Object.values(huntingTables)) {
+      const rowids = found.get(table) ?? [];
+      if (rowids.length > 0) beforeRemoval(db, table, JSON.stringify(rowids));
+      count(table, removeEventRows(db, table, kind, rowids));
+    }
     afterForget(db);
 
     for (const [table, column, cascades] of byMachine) {

@@ -1,7 +1,7 @@
 import { eventRows, huntingTables } from './columns';
 import type { Db } from './engine';
 import { mayHoldEventsBefore, raiseBound } from './event-bounds';
-import { afterPurge } from './key-machines';
+import { afterPurge, beforePurge } from './key-machines';
 import type { AuditRecord } from './records';
 import { detailOf, removeEventRows, removeInOneTransaction } from './remove-rows';
 
@@ -68,6 +68,8 @@ export function purgeOlderThan(db: Db, cutoff: string, audit?: AuditRecord): Pur
     const count = (table: string, changes: number) => {
       if (changes > 0) removed[table] = changes;
     };
+    const summarized = eventTables.some(([table, searchKind]) => searchKind !== null && found.get(table)!.length > 0);
+    if (summarized) beforePurge(db, cutoff);
     for (const [table, searchKind] of eventTables) {
       const rowids = found.get(table)!;
       if (rowids.length === 0) continue;
@@ -75,7 +77,7 @@ export function purgeOlderThan(db: Db, cutoff: string, audit?: AuditRecord): Pur
       else count(table, db.prepare(`DELETE FROM ${eventRows(table)} WHERE rowid IN (SELECT value FROM json_each(?))`).run(JSON.stringify(rowids)).changes);
       raiseBound(db, table, cutoff);
     }
-    if (eventTables.some(([table, searchKind]) => searchKind !== null && removed[table])) afterPurge(db, cutoff);
+    if (summarized) afterPurge(db, cutoff);
     for (const [table, where] of byTime) count(table, db.prepare(`DELETE FROM ${table} WHERE ${where}`).run({ cutoff }).changes);
     return removed;
   }, audit && ((outcome) => ({ ...audit, detail: { ...detailOf(audit), cutoff, ...outcome } })));

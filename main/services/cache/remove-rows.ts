@@ -1,6 +1,5 @@
 import { eventRows, huntingTables } from './columns';
 import type { Db } from './engine';
-import { beforePurge } from './key-machines';
 import { dropUnusedMachineNumbers } from './machine-numbers';
 import type { AuditRecord } from './records';
 import { appendAudit } from './writer-analyst';
@@ -114,8 +113,9 @@ const storedEvents = Object.values(huntingTables).map(({ table }) => eventRows(t
 
 /**
  * Removes these rows of one event table (`searchKind`: its kind in the search index's rowid),
- * inside the caller's transaction; returns how many went. The caller settles the summaries'
- * pairs left with no events afterwards (key-machines.ts).
+ * inside the caller's transaction; returns how many went. The caller takes them off the file /
+ * account summaries before, and settles the pairs left with none after (key-machines.ts: by
+ * time for the purge, by rows for a forgotten machine).
  */
 export function removeEventRows(db: Db, table: string, searchKind: number, rowids: readonly number[]): number {
   if (rowids.length === 0) return 0;
@@ -125,7 +125,6 @@ export function removeEventRows(db: Db, table: string, searchKind: number, rowid
   // meanwhile: it would then look for each entry again and find nothing, which measured 16% of
   // the whole purge (22.0 -> 18.5 CPU-s, a third of 1M events).
   db.prepare(`DELETE FROM search WHERE rowid IN (SELECT value * 16 + ${searchKind} FROM json_each(?))`).run(list);
-  beforePurge(db, table, list);
   const rows = eventRows(table);
   const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE '%search_delete'").all(rows) as Array<{ name: string; sql: string }>;
   for (const trigger of triggers) db.exec(`DROP TRIGGER ${trigger.name}`);
