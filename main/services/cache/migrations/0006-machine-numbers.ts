@@ -58,9 +58,23 @@ export const migration0006: Migration = {
   version: 6,
   name: 'machine-numbers',
   up(db) {
-    db.exec('CREATE TABLE machine_numbers (number INTEGER PRIMARY KEY, device_id TEXT NOT NULL UNIQUE)');
-    db.exec(`INSERT INTO machine_numbers (device_id) ${eventTables.map((table) => `SELECT device_id FROM ${table}`).join(' UNION ')} ORDER BY 1`);
-    for (const table of eventTables) moveRows(db, table);
-    db.pragma('incremental_vacuum');
+    // The move rewrites every event page and builds every index: a larger page cache took a 1M
+    // cache's upgrade from 32.4 to 22.7 s (1 GiB) or 24.6 s (512 MiB, with the next line), in-thread.
+    // Zeroing the old tables' freed pages buys nothing here: the vacuum below leaves no free page
+    // (each is cut off the end of the file or overwritten by a page moved into it), and their
+    // rows are the moved rows (27.5 s without it at the default cache).
+    const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+    const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
+    db.pragma('cache_size=-524288');
+    db.pragma('secure_delete=OFF');
+    try {
+      db.exec('CREATE TABLE machine_numbers (number INTEGER PRIMARY KEY, device_id TEXT NOT NULL UNIQUE)');
+      db.exec(`INSERT INTO machine_numbers (device_id) ${eventTables.map((table) => `SELECT device_id FROM ${table}`).join(' UNION ')} ORDER BY 1`);
+      for (const table of eventTables) moveRows(db, table);
+      db.pragma('incremental_vacuum');
+    } finally {
+      db.pragma(`secure_delete=${secureDelete}`);
+      db.pragma(`cache_size=${cacheSize}`);
+    }
   },
 };
