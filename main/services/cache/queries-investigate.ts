@@ -12,7 +12,7 @@ import type {
   TimelineFilterData,
   TimelineKind,
 } from '../../../contract/schemas/investigate';
-import { normalizeTime, searchKinds } from './columns';
+import { eventRows, normalizeTime, searchKinds } from './columns';
 import type { Db } from './engine';
 import { accountMachines, connections, domainConnections, domainIs, fileMachines, urlIs } from './queries-pivots';
 import { searchHitKey } from './search';
@@ -160,9 +160,14 @@ function timelineKinds(filter: TimelineFilterData | undefined): TimelineKind[] {
 }
 
 /** The WHERE of one event table's slice of a device timeline; the key index serves device + time. */
+/** A stored event row's machine is this device (its number, looked up once per statement). */
+const machineIs = (device: string) => `machine = (SELECT number FROM machine_numbers WHERE device_id = ${device})`;
+
 function timelineWhere(kind: TimelineKind, filter: TimelineFilterData | undefined, params: Params): string {
   const spec = timelineTables[kind];
-  const parts = ['device_id = @device'];
+  // Stored rows (0006), the machine's number looked up once: through the view, each of a page's
+  // rows also sought its id, and planning the views took longer than running the page.
+  const parts = [machineIs('@device')];
   if (filter?.from) {
     parts.push('timestamp >= @from');
     params.from = normalizeTime(filter.from);
@@ -636,14 +641,15 @@ export const investigateQueries = {
         else if (spec.rank === afterRank) where += ' AND (timestamp < @afterTs OR (timestamp = @afterTs AND report_id < @afterRid))';
         else where += ' AND timestamp < @afterTs';
       }
-      return `SELECT * FROM (SELECT ${spec.rank} AS k, rowid AS rid, timestamp AS ts, report_id AS rep FROM ${spec.table} WHERE ${where} ORDER BY timestamp DESC, report_id DESC LIMIT @limit)`;
+      return `SELECT * FROM (SELECT ${spec.rank} AS k, rowid AS rid, timestamp AS ts, report_id AS rep FROM ${eventRows(spec.table)} WHERE ${where} ORDER BY timestamp DESC, report_id DESC LIMIT @limit)`;
     });
     const rowsOf = kinds.map((kind) => {
       const spec = timelineTables[kind];
-      return `SELECT '${kind}' AS kind, ${spec.rank} AS kind_rank, device_id, report_id, timestamp, action_type, ${spec.target} AS target, ${spec.detail} AS detail,
+      const rows = eventRows(spec.table);
+      return `SELECT '${kind}' AS kind, ${spec.rank} AS kind_rank, @device AS device_id, report_id, timestamp, action_type, ${spec.target} AS target, ${spec.detail} AS detail,
           initiating_process_file_name, initiating_process_command_line, initiating_process_id, initiating_process_creation_time, initiating_process_sha1,
           initiating_process_account_name, ${spec.extra}
-        FROM page JOIN ${spec.table} ON ${spec.table}.rowid = page.rid WHERE page.k = ${spec.rank}`;
+        FROM page JOIN ${rows} ON ${rows}.rowid = page.rid WHERE page.k = ${spec.rank}`;
     });
     const rows = db.prepare(`WITH page AS MATERIALIZED (${keys.join(' UNION ALL ')} ORDER BY ts DESC, k DESC, rep DESC LIMIT @limit)
       ${rowsOf.join(' UNION ALL ')} ORDER BY timestamp DESC, kind_rank DESC, report_id DESC`).all(params) as Row[];
@@ -659,17 +665,17 @@ export const investigateQueries = {
     let to = p.filter?.to ? normalizeTime(p.filter.to) : null;
     // The key index answers min/max per device without reading the rows.
     for (const kind of kinds) {
-      const table = timelineTables[kind].table;
+      const table = eventRows(timelineTables[kind].table);
       if (!p.filter?.from) {
-        const first = db.prepare(`SELECT min(timestamp) FROM ${table} WHERE device_id = ?`).pluck().get(device) as string | null;
+        const first = db.prepare(`SELECT min(timestamp) FROM ${table} WHERE ${machineIs('?')}`).pluck().get(device) as string | null;
         if (first && (!from || first < from)) from = first;
       }
       if (!p.filter?.to) {
-        const last = db.prepare(`SELECT max(timestamp) FROM ${table} WHERE device_id = ?`).pluck().get(device) as string | null;
+        const last = db.prepare(`SELECT max(timestamp) FROM ${table} WHERE ${machineIs('?')}`).pluck().get(device) as string | null;
         if (last && (!to || last > to)) to = last;
       }
     }
-    const actionTypes = [...new Set(kinds.flatMap((kind) => db.prepare(`SELECT DISTINCT action_type FROM ${timelineTables[kind].table} WHERE device_id = ? AND action_type IS NOT NULL`).pluck().all(device) as string[]))].sort();
+    const actionTypes = [...new Set(kinds.flatMap((kind) => db.prepare(`SELECT DISTINCT action_type FROM ${eventRows(timelineTables[kind].table)} WHERE ${machineIs('?')} AND action_type IS NOT NULL`).pluck().all(device) as string[]))].sort();
     if (!from || !to) return { from, to, bucketMs: 0, counts: [] as number[], actionTypes };
     const fromMs = Date.parse(from.slice(0, 23) + 'Z');
     const toMs = Date.parse(to.slice(0, 23) + 'Z');
@@ -679,7 +685,7 @@ export const investigateQueries = {
       const params: Params = { device };
       const where = timelineWhere(kind, { ...p.filter, from, to }, params);
       const sql = `SELECT CAST(((julianday(substr(timestamp, 1, 23)) - 2440587.5) * 86400000.0 - @fromMs) / @bucketMs AS INTEGER) AS bucket, count(*) AS n
-        FROM ${timelineTables[kind].table} WHERE ${where} GROUP BY bucket`;
+        FROM ${eventRows(timelineTables[kind].table)} WHERE ${where} GROUP BY bucket`;
       for (const row of db.prepare(sql).all({ ...params, fromMs, bucketMs }) as Array<{ bucket: number; n: number }>) {
         const index = Math.max(0, Math.min(buckets - 1, row.bucket));
         counts[index] = (counts[index] ?? 0) + row.n;
