@@ -1,5 +1,5 @@
 import { outpostHome } from '../config/home';
-import { openTenantCache, type CacheClient } from '../services/cache';
+import { openTenantCache, type CacheClient, type SchemaUpgrade } from '../services/cache';
 import { dataFolderKeychain, osKeychain, type Keychain } from '../services/keychain';
 import { openDataFolder } from '../services/workspace/data-folder';
 import { endpointsOf, getProfile, type TenantProfile } from '../services/tenant/profiles';
@@ -8,13 +8,19 @@ import { endpointsOf, getProfile, type TenantProfile } from '../services/tenant/
 export interface CliContext {
   home: string;
   keychain: Keychain;
+  /** Says on stderr why an open waits: a cache written by an older Outpost is being upgraded. */
+  onUpgrade: (upgrade: SchemaUpgrade) => void;
+}
+
+function sayUpgrade({ from, to }: SchemaUpgrade): void {
+  process.stderr.write(`Upgrading the cache to this version of Outpost (schema ${from} to ${to}); once after an update, a few minutes for a large cache.\n`);
 }
 
 /** Each command starts here; Node does not exit before the start-up tidying has finished. */
 export function cliContext(): CliContext {
   const home = outpostHome();
   void openDataFolder(home);
-  return { home, keychain: dataFolderKeychain(home, osKeychain()) };
+  return { home, keychain: dataFolderKeychain(home, osKeychain()), onUpgrade: sayUpgrade };
 }
 
 /** Opens a tenant's cache, creating it (with its keychain key) on first use. */
@@ -25,6 +31,7 @@ export async function openProfileCache(context: CliContext, profile: TenantProfi
     region: endpointsOf(profile).region.id,
     keychain: context.keychain,
     create,
+    onUpgrade: context.onUpgrade,
   });
 }
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { OutpostError } from '../../../contract';
-import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
+import type { SchemaUpgrade, WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
 
 /**
  * From source (tests, tsx) the worker is worker.ts, started through a tiny bootstrap that
@@ -60,7 +60,8 @@ export class CacheThread {
     return this.pending.size;
   }
 
-  static start(setup: WorkerSetup, workerUrl?: URL): Promise<CacheThread> {
+  /** `onUpgrade`: the writer is about to upgrade the schema (before it is ready). */
+  static start(setup: WorkerSetup, workerUrl?: URL, onUpgrade?: (upgrade: SchemaUpgrade) => void): Promise<CacheThread> {
     const transfer = setup.key ? [setup.key.buffer as ArrayBuffer] : [];
     const worker = createWorker(workerUrl, { workerData: setup, transferList: transfer });
     return new Promise((resolve, reject) => {
@@ -68,6 +69,8 @@ export class CacheThread {
         if (message.type === 'ready') {
           cleanup();
           resolve(new CacheThread(worker));
+        } else if (message.type === 'upgrading') {
+          onUpgrade?.({ from: message.from, to: message.to });
         } else if (message.type === 'failed') {
           cleanup();
           reject(new OutpostError(message.error.code, message.error.message));

@@ -7,6 +7,7 @@ import { CacheThread } from './cache-thread';
 import { walCopyBytes } from './engine';
 import { WalCopier } from './wal-copier';
 import type { QueryName, QueryParams, QueryResult } from './queries';
+import type { SchemaUpgrade } from './protocol';
 import type { AuditRecord, CacheBatch, WriteSummary } from './records';
 
 export interface CacheTransaction {
@@ -68,6 +69,8 @@ export interface StartCacheOptions {
   walCopier?: boolean;
   /** Test hook: the WAL length at which a transaction waits for the copy (engine.ts walCopyBytes). */
   walCopyBytes?: number;
+  /** Told before the writer upgrades an older cache's schema, so the analyst knows why the open waits. */
+  onUpgrade?: (upgrade: SchemaUpgrade) => void;
 }
 
 /** A fresh, unpooled copy of a key, so transferring it detaches nothing else. */
@@ -97,7 +100,7 @@ export async function startCacheClient(options: StartCacheOptions): Promise<Cach
   const readers: CacheThread[] = [];
   let theWriter: CacheThread;
   try {
-    theWriter = await CacheThread.start({ ...base, role: 'writer', create: options.create, key: options.key ? keyCopy(options.key) : null }, options.workerUrl);
+    theWriter = await CacheThread.start({ ...base, role: 'writer', create: options.create, key: options.key ? keyCopy(options.key) : null }, options.workerUrl, options.onUpgrade);
   } catch (error) {
     spareKey?.fill(0);
     copierKey?.fill(0);

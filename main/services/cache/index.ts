@@ -9,3 +9,4 @@ export type * from './records';
 export { latestSchemaVersion } from './migrations';
 export type { PurgeSummary } from './purge';
 export type { ForgetSummary } from './forget-machines';
+export type { SchemaUpgrade } from './protocol';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { OutpostError } from '../../../contract';
 import type { Keychain } from '../keychain';
-import { startCacheClient, type CacheClient } from './client';
+import { startCacheClient, type CacheClient, type StartCacheOptions } from './client';
 import { wayOut } from './errors';
 import { cacheKeyAccount, cachePaths, pendingCacheKeyAccount } from './paths';
 
@@ -17,6 +17,8 @@ export interface OpenTenantCacheOptions {
   create: boolean | 'if-missing';
   /** Reader threads (default 2). */
   readers?: number;
+  /** Told before an older cache's schema is upgraded (client.ts). */
+  onUpgrade?: StartCacheOptions['onUpgrade'];
 }
 
 /** The key text from the keychain as bytes. Refuses anything that is not a 256-bit hex key. */
@@ -71,7 +73,8 @@ export async function openTenantCache(options: OpenTenantCacheOptions): Promise<
     );
   }
   // The region: the writer refuses a cache made for another, and finishes a creation a crash cut short (worker.ts).
-  const start = (hex: string) => startCacheClient({ file: paths.database, tenantId, region: options.region, create: false, key: keyBytes(hex, tenantId), readers: options.readers });
+  const start = (hex: string) =>
+    startCacheClient({ file: paths.database, tenantId, region: options.region, create: false, key: keyBytes(hex, tenantId), readers: options.readers, onUpgrade: options.onUpgrade });
   let client: CacheClient;
   try {
     if (current === null) throw new OutpostError('CACHE_WRONG_KEY', 'no current key');

@@ -7,7 +7,8 @@ import { forgetMachinesOutside } from './forget-machines';
 import { OutpostError } from '../../../contract';
 import { diagnose, openEngine, reencrypt, walBytes, walCopyBytes, type Db } from './engine';
 import { cacheInfo } from './info';
-import { migrate } from './migrate';
+import { migrate, schemaVersion } from './migrate';
+import { latestSchemaVersion } from './migrations';
 import { assertTenant, writeMeta } from './meta';
 import { runQuery, type QueryName } from './queries';
 import { createWriter, type CacheWriter } from './writer';
@@ -72,6 +73,8 @@ function start(): void {
       if (setup.region && meta.region.toLowerCase() !== setup.region.toLowerCase()) {
         throw new OutpostError('REGION_MISMATCH', `The cache of tenant ${setup.tenantId} was made for region ${meta.region}, not ${setup.region}. Nothing was changed.`);
       }
+      const from = schemaVersion(opened);
+      if (from < latestSchemaVersion) port.postMessage({ type: 'upgrading', from, to: latestSchemaVersion } satisfies WorkerResponse);
       migrate(opened, setup.tenantId);
     }
     writer = createWriter(db);

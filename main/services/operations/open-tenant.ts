@@ -1,5 +1,5 @@
 import { OutpostError } from '../../../contract';
-import { openTenantCache, type CacheClient } from '../cache';
+import { openTenantCache, type CacheClient, type OpenTenantCacheOptions } from '../cache';
 import type { Keychain } from '../keychain';
 import { assertReadable, policyState, purgeExpired, type PolicyState } from '../policy/guard';
 import { endpointsOf, type TenantProfile } from '../tenant/profiles';
@@ -18,9 +18,13 @@ export async function openTenant(options: {
   /** 'sync' may open a cache locked for being offline too long: a sync is what unlocks it. */
   purpose?: 'read' | 'sync';
   now?: Date;
+  /** Told before a cache written by an older Outpost is upgraded (it can take minutes). */
+  onUpgrade?: OpenTenantCacheOptions['onUpgrade'];
 }): Promise<{ cache: CacheClient; state: PolicyState }> {
   const { home, keychain, profile } = options;
-  const cache = await openTenantCache({ home, tenantId: profile.tenantId, region: endpointsOf(profile).region.id, keychain, create: options.create ?? false });
+  const cache = await openTenantCache({
+    home, tenantId: profile.tenantId, region: endpointsOf(profile).region.id, keychain, create: options.create ?? false, onUpgrade: options.onUpgrade,
+  });
   try {
     const state = await policyState(cache, profile, options.now);
     if (state.lifecycle.state === 'wipe') {
