@@ -45,7 +45,7 @@ async function lockSettings(workspace: Workspace): Promise<LockSettings> {
 export function createAppContext(mode: AppContext['mode'], options: AppContextOptions = {}): AppContext {
   const home = outpostHome(options.env ?? process.env);
   const events = new EventBus();
-  const workspace = new Workspace(home, options.keychain ?? dataFolderKeychain(home, osKeychain()));
+  const workspace = new Workspace(home, options.keychain ?? dataFolderKeychain(home, osKeychain()), events);
   const demo = options.demo ?? null;
   return {
     home,

@@ -16,4 +16,4 @@ export const tenantRequestNames = [
   'session.activity',
 ] as const;
 
-export const tenantEventNames = ['sync.progress', 'sync.finished', 'signin.prompt', 'session.locked'] as const;
+export const tenantEventNames = ['sync.progress', 'sync.finished', 'signin.prompt', 'session.locked', 'cache.upgrading'] as const;

@@ -12,7 +12,7 @@ import { MachinesPage, SearchPage } from './pages/ListPages';
 import { MachinePage } from './pages/MachinePage';
 import { LockScreen, SettingsPage, WelcomePage } from './pages/SettingsPages';
 import { SyncPage } from './pages/SyncPage';
-import { LifecycleBanner, SignInPrompt } from './pages/TenantAdmin';
+import { LifecycleBanner, SignInPrompt, UpgradeNotice } from './pages/TenantAdmin';
 import { startNavigation, useNavigation } from './stores/navigation';
 import { applyTheme, usePreferences } from './stores/preferences';
 import { useSelection } from './stores/selection';
@@ -156,6 +156,7 @@ export function App() {
       <AppShell info={info} connection={connection} errorMessage={error?.message ?? null} tools={ready ? <Tools /> : undefined} current={route.page}>
         <LifecycleBanner />
         <SignInPrompt />
+        <UpgradeNotice />
         {content}
       </AppShell>
       {paletteOpen && tenant ? <CommandPalette /> : null}

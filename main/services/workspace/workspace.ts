@@ -1,5 +1,6 @@
 import { OutpostError } from '../../../contract';
-import type { CacheClient } from '../cache';
+import type { CacheClient, SchemaUpgrade } from '../cache';
+import type { EventBus } from '../../router/events';
 import { openTenant } from '../operations/open-tenant';
 import type { Keychain } from '../keychain';
 import { getProfile, listProfiles, type TenantProfile } from '../tenant/profiles';
@@ -16,6 +17,8 @@ export class Workspace {
   constructor(
     readonly home: string,
     readonly keychain: Keychain,
+    /** Where an upgrade of an older cache at its first open is announced ('cache.upgrading'). */
+    private readonly events?: EventBus,
   ) {}
 
   profiles(): Promise<TenantProfile[]> {
@@ -31,7 +34,16 @@ export class Workspace {
     if (this.locked) return Promise.reject(new OutpostError('CACHE_LOCKED', 'Outpost is locked; unlock it to read the cache again.'));
     let opening = this.open.get(name);
     if (!opening) {
-      opening = this.profile(name).then(async (profile) => (await openTenant({ home: this.home, keychain: this.keychain, profile, create, purpose })).cache);
+      let upgrade: SchemaUpgrade | null = null;
+      const onUpgrade = (step: SchemaUpgrade) => {
+        upgrade = step;
+        this.events?.emit('cache.upgrading', { tenant: name, ...step, done: false });
+      };
+      opening = this.profile(name).then(async (profile) => (await openTenant({ home: this.home, keychain: this.keychain, profile, create, purpose, onUpgrade })).cache);
+      const announceDone = () => {
+        if (upgrade) this.events?.emit('cache.upgrading', { tenant: name, ...(upgrade as SchemaUpgrade), done: true });
+      };
+      opening.then(announceDone, announceDone);
       this.open.set(name, opening);
       opening.catch(() => this.open.delete(name));
     }

@@ -137,6 +137,38 @@ export function SignInPrompt() {
   );
 }
 
+/**
+ * While a cache written by an older Outpost is upgraded at its first open: the open waits on
+ * it (about 25 s a million events), and the analyst should know why the page does.
+ */
+export function UpgradeNotice() {
+  const [upgrading, setUpgrading] = useState<Record<string, { from: number; to: number }>>({});
+  useEffect(
+    () =>
+      outpost().on('cache.upgrading', (event) =>
+        setUpgrading((current) => {
+          const next = { ...current };
+          if (event.done) delete next[event.tenant];
+          else next[event.tenant] = { from: event.from, to: event.to };
+          return next;
+        }),
+      ),
+    [],
+  );
+  const tenants = Object.keys(upgrading);
+  if (tenants.length === 0) return null;
+  return (
+    <aside className="upgrade-notice" role="status" data-testid="upgrade-notice">
+      {tenants.map((tenant) => (
+        <p key={tenant}>
+          Upgrading the cache of <strong>{tenant}</strong> to this version of Outpost (schema {upgrading[tenant]!.from} to {upgrading[tenant]!.to}). This
+          happens once after an update; a large cache takes a few minutes, and its pages open when it is done.
+        </p>
+      ))}
+    </aside>
+  );
+}
+
 /** The licence or offline state of the current tenant, on every page while it matters. */
 export function LifecycleBanner() {
   const tenants = useSession((s) => s.tenants);

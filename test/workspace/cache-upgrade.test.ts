@@ -1,0 +1,67 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../../main/router/events';
+import { cacheKeyAccount, cachePaths } from '../../main/services/cache';
+import { normalizeTime } from '../../main/services/cache/columns';
+import { openEngine } from '../../main/services/cache/engine';
+import { writeMeta } from '../../main/services/cache/meta';
+import { migrate } from '../../main/services/cache/migrate';
+import { memoryKeychain } from '../../main/services/keychain';
+import { endpointsOf, saveProfile, type TenantProfile } from '../../main/services/tenant/profiles';
+import { Workspace } from '../../main/services/workspace/workspace';
+import { tempHome } from '../cache/helpers';
+
+/*
+ * A cache written by the Outpost before migration 0006 is upgraded at its first open, which
+ * takes about 25 s a million events: the open says so before it waits (the renderer shows it,
+ * the CLI prints it) and again when it is done.
+ */
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('a cache from an older Outpost', () => {
+  it('is upgraded at its first open, announced before and after, and reads as before; the next open announces nothing', async () => {
+    const home = tempHome();
+    cleanups.push(() => home.remove());
+    const keychain = memoryKeychain();
+    const events = new EventBus();
+    const seen: unknown[] = [];
+    events.subscribe((envelope) => envelope.event === 'cache.upgrading' && seen.push(envelope.payload));
+    const workspace = new Workspace(home.home, keychain, events);
+    cleanups.push(() => workspace.closeAll());
+    const profile: TenantProfile = { name: 'field', tenantId: `upgrade-${randomUUID()}`, cloud: 'commercial', geo: 'uk', clientId: 'c', demo: false, policy: {}, createdAt: new Date().toISOString() };
+    await saveProfile(home.home, profile);
+
+    // What the Outpost before 0006 left: its key in the keychain, a version 5 file beside it.
+    const key = randomBytes(32);
+    await keychain.set(cacheKeyAccount(profile.tenantId), key.toString('hex'));
+    const paths = cachePaths(home.home, profile.tenantId);
+    mkdirSync(paths.folder, { recursive: true, mode: 0o700 });
+    const old = openEngine({ file: paths.database, tenantId: profile.tenantId, key: new Uint8Array(key), role: 'writer', mustExist: false });
+    const timestamp = normalizeTime(new Date().toISOString());
+    old.transaction(() => {
+      migrate(old, profile.tenantId, 5);
+      writeMeta(old, { tenantId: profile.tenantId, region: endpointsOf(profile).region.id, createdAt: timestamp, createdByVersion: '0.0.0' });
+      old.prepare("INSERT INTO process_events (device_id, report_id, timestamp, file_name) VALUES ('dev-1', 7, ?, 'old.exe')").run(timestamp);
+    }).immediate();
+    old.close();
+
+    const cache = await workspace.cache('field');
+    expect(seen).toEqual([
+      { tenant: 'field', from: 5, to: 6, done: false },
+      { tenant: 'field', from: 5, to: 6, done: true },
+    ]);
+    const event = await cache.query('event', { table: 'process_events', deviceId: 'dev-1', reportId: 7, timestamp });
+    expect(event).toMatchObject({ device_id: 'dev-1', file_name: 'old.exe' });
+    expect((await cache.info()).schemaVersion).toBe(6);
+
+    await workspace.close('field');
+    seen.length = 0;
+    await workspace.cache('field');
+    expect(seen).toEqual([]);
+  });
+});
