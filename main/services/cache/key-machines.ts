@@ -1,5 +1,6 @@
 import { eventRows } from './columns';
 import type { Db } from './engine';
+import { deviceIdOfMachine, machineIs } from './machine-numbers';
 
 /*
  * "Which machines saw this file / this account, how often, first and last when": the file and
@@ -114,7 +115,7 @@ const spans = `count(*) AS n, min(timestamp) AS first_seen,
 
 /** How a grouped read names the machine: by device id (an event table's view), or by number from its stored rows. */
 const byDeviceId = { select: 'device_id', group: 'device_id' };
-const byNumber = { select: '(SELECT device_id FROM machine_numbers WHERE number = machine) AS device_id', group: 'machine' };
+const byNumber = { select: deviceIdOfMachine, group: 'machine' };
 
 /** A table's events grouped by a summary's key and machine (only the count, for a purge: it only subtracts). */
 const grouped = (table: string, summary: keyof typeof keyOf, where: string, figures = spans, device = byDeviceId) => {
@@ -138,8 +139,7 @@ export function rebuildKeyMachines(db: Db): void {
 
 /** A summary row's events in `table`'s stored rows, each key condition with the row's machine number beside it. */
 function eventsOfPair(table: string, summary: keyof typeof keyOf, where: string): string[] {
-  const machine = `machine = (SELECT number FROM machine_numbers WHERE device_id = ${summary}.device_id)`;
-  return keyOf[summary].keyIn(summary).map((key) => `FROM ${eventRows(table)} WHERE ${key} AND ${machine} AND ${where}`);
+  return keyOf[summary].keyIn(summary).map((key) => `FROM ${eventRows(table)} WHERE ${key} AND ${machineIs(`${summary}.device_id`)} AND ${where}`);
 }
 
 /**

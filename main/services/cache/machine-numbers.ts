@@ -37,6 +37,12 @@ export class MachineNumbers {
   }
 }
 
+/** SQL: a stored event row's machine is this device (`device`: an SQL expression); its number is looked up once per statement. */
+export const machineIs = (device: string) => `machine = (SELECT number FROM machine_numbers WHERE device_id = ${device})`;
+
+/** SQL: a stored row's device id from its machine number, as `device_id` (once per group in a grouped read, not per row). */
+export const deviceIdOfMachine = '(SELECT device_id FROM machine_numbers WHERE number = machine) AS device_id';
+
 /**
  * After a removal: the numbers of machines no event names any more go, so a forgotten machine's
  * id leaves the cache with its rows. One seek per machine and table.

@@ -13,6 +13,7 @@ import type {
   TimelineKind,
 } from '../../../contract/schemas/investigate';
 import { eventRows, normalizeTime, searchKinds } from './columns';
+import { machineIs } from './machine-numbers';
 import type { Db } from './engine';
 import { accountMachines, connections, domainConnections, domainIs, fileMachines, urlIs } from './queries-pivots';
 import { searchHitKey } from './search';
@@ -160,9 +161,6 @@ function timelineKinds(filter: TimelineFilterData | undefined): TimelineKind[] {
 }
 
 /** The WHERE of one event table's slice of a device timeline; the key index serves device + time. */
-/** A stored event row's machine is this device (its number, looked up once per statement). */
-const machineIs = (device: string) => `machine = (SELECT number FROM machine_numbers WHERE device_id = ${device})`;
-
 function timelineWhere(kind: TimelineKind, filter: TimelineFilterData | undefined, params: Params): string {
   const spec = timelineTables[kind];
   // Stored rows (0006), the machine's number looked up once: through the view, each of a page's

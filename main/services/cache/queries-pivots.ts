@@ -1,5 +1,6 @@
 import type { Db } from './engine';
 import { keySources } from './key-machines';
+import { deviceIdOfMachine } from './machine-numbers';
 
 /*
  * The grouped entity pivots (file / account -> machines, IP / URL / domain -> connections):
@@ -95,17 +96,15 @@ export function connections(db: Db, column: ConnectionKey, key: string, page: Pa
   return connectionsWhere(db, matching[column], key, page);
 }
 
-/*
- * Connections are read from the stored rows (0006), grouped by machine number in the indexes'
- * order; a group's device id is looked up once, for the order and the page. Through the view,
- * each connection would seek its machine's id and the grouping would need a sort.
+/**
+ * `match`: the key's condition on network_events, with the key bound as @key. Connections are
+ * read from the stored rows (0006), grouped by machine number in the indexes' order; a group's
+ * device id is looked up once, for the order and the page. Through the view, each connection
+ * would seek its machine's id and the grouping would need a sort.
  */
-const deviceOf = '(SELECT device_id FROM machine_numbers WHERE number = machine) AS device_id';
-
-/** `match`: the key's condition on network_events, with the key bound as @key. */
 function connectionsWhere(db: Db, match: string, key: string, page: Page): Paged {
   const want = page.offset + page.limit + 1;
-  const newest = db.prepare(`SELECT machine, ${deviceOf}, pid, ct, max(timestamp) AS last_seen, rid FROM (
+  const newest = db.prepare(`SELECT machine, ${deviceIdOfMachine}, pid, ct, max(timestamp) AS last_seen, rid FROM (
       SELECT machine, initiating_process_id AS pid, initiating_process_creation_time AS ct, timestamp, rowid AS rid
       FROM network_events_rows WHERE ${match} ORDER BY timestamp DESC LIMIT @window)
     GROUP BY machine, pid, ct ORDER BY last_seen DESC, device_id, pid, ct LIMIT @want`);
@@ -116,7 +115,7 @@ function connectionsWhere(db: Db, match: string, key: string, page: Page): Paged
   }
   const counted = groups.length < want;
   if (counted) {
-    groups = db.prepare(`SELECT machine, ${deviceOf}, initiating_process_id AS pid, initiating_process_creation_time AS ct, max(timestamp) AS last_seen, rowid AS rid,
+    groups = db.prepare(`SELECT machine, ${deviceIdOfMachine}, initiating_process_id AS pid, initiating_process_creation_time AS ct, max(timestamp) AS last_seen, rowid AS rid,
         count(*) AS connections, group_concat(DISTINCT remote_port) AS remote_ports
       FROM network_events_rows WHERE ${match} GROUP BY machine, pid, ct ORDER BY last_seen DESC, device_id, pid, ct LIMIT @want`).all({ key, want }) as Row[];
   }
