@@ -15,7 +15,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--json', 'print the verdict as JSON')
     .action(async (options: { tenant: string; json?: boolean }) => {
       const context = cliContext();
-      const { cache } = await openTenant({ home: context.home, keychain: context.keychain, onUpgrade: context.onUpgrade, profile: await profileNamed(context, options.tenant) });
+      const { cache } = await openTenant({ ...context, profile: await profileNamed(context, options.tenant) });
       try {
         const verdict = await verifyAudit(cache);
         if (options.json) console.log(JSON.stringify(verdict));
@@ -33,7 +33,7 @@ export function registerAuditCommands(program: Command): void {
     .requiredOption('--to <file>', 'where to write it')
     .action(async (options: { tenant: string; to: string }) => {
       const context = cliContext();
-      const { cache } = await openTenant({ home: context.home, keychain: context.keychain, onUpgrade: context.onUpgrade, profile: await profileNamed(context, options.tenant) });
+      const { cache } = await openTenant({ ...context, profile: await profileNamed(context, options.tenant) });
       try {
         await recordAudit(cache, 'export', 'audit-log', { format: 'jsonl' });
         const { jsonl, entries } = await exportAuditJsonl(cache);

@@ -43,7 +43,7 @@ export function registerCacheCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (options: { tenant: string; json?: boolean }) => {
       const context = cliContext();
-      const client = await openTenantCache({ home: context.home, tenantId: await tenantIdOf(context, options.tenant), keychain: context.keychain, onUpgrade: context.onUpgrade, create: false, readers: 1 });
+      const client = await openTenantCache({ ...context, tenantId: await tenantIdOf(context, options.tenant), create: false, readers: 1 });
       try {
         const info = await client.info();
         if (options.json) console.log(JSON.stringify(info));
@@ -61,7 +61,7 @@ export function registerCacheCommands(program: Command): void {
       const context = cliContext();
       const tenantId = await tenantIdOf(context, options.tenant);
       await rekeyTenantCache({ home: context.home, tenantId, keychain: context.keychain });
-      const rekeyed = await openTenantCache({ home: context.home, tenantId, keychain: context.keychain, onUpgrade: context.onUpgrade, create: false });
+      const rekeyed = await openTenantCache({ ...context, tenantId, create: false });
       await recordAudit(rekeyed, 'rekey', null, null).finally(() => rekeyed.close());
       console.log(`The cache of tenant ${tenantId} is now encrypted under a new key; the old key no longer opens it.`);
     });

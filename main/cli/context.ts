@@ -4,7 +4,7 @@ import { dataFolderKeychain, osKeychain, type Keychain } from '../services/keych
 import { openDataFolder } from '../services/workspace/data-folder';
 import { endpointsOf, getProfile, type TenantProfile } from '../services/tenant/profiles';
 
-/** What every CLI command works with: the data folder and the OS keychain. */
+/** What every CLI command works with, and opens a cache with (spread into the open's options): the data folder, the OS keychain, the upgrade notice. */
 export interface CliContext {
   home: string;
   keychain: Keychain;
@@ -25,14 +25,7 @@ export function cliContext(): CliContext {
 
 /** Opens a tenant's cache, creating it (with its keychain key) on first use. */
 export async function openProfileCache(context: CliContext, profile: TenantProfile, create: boolean | 'if-missing' = false): Promise<CacheClient> {
-  return openTenantCache({
-    home: context.home,
-    tenantId: profile.tenantId,
-    region: endpointsOf(profile).region.id,
-    keychain: context.keychain,
-    create,
-    onUpgrade: context.onUpgrade,
-  });
+  return openTenantCache({ ...context, tenantId: profile.tenantId, region: endpointsOf(profile).region.id, create });
 }
 
 export async function profileNamed(context: CliContext, name: string): Promise<TenantProfile> {

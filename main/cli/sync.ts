@@ -82,7 +82,7 @@ export function registerSyncCommands(program: Command): void {
         const secret = method === 'client-credentials' ? (process.env[options.clientSecretEnv] ?? (demo ? demo.emulator.registration.confidentialClientSecret : undefined)) : undefined;
         await signIn(connection, method, secret);
         if (existsSync(cachePaths(context.home, profile.tenantId).database)) {
-          const { cache } = await openTenant({ home: context.home, keychain: context.keychain, onUpgrade: context.onUpgrade, profile, purpose: 'sync' });
+          const { cache } = await openTenant({ ...context, profile, purpose: 'sync' });
           await recordAudit(cache, 'sign-in', profile.name, { method });
           await cache.close();
         }
@@ -103,7 +103,7 @@ export function registerSyncCommands(program: Command): void {
       const profile = await profileNamed(context, options.tenant);
       // 'sync' opens a cache locked for being offline too long: the sign-out is still audited in it.
       const opened = existsSync(cachePaths(context.home, profile.tenantId).database)
-        ? await openTenant({ home: context.home, keychain: context.keychain, onUpgrade: context.onUpgrade, profile, purpose: 'sync' })
+        ? await openTenant({ ...context, profile, purpose: 'sync' })
         : null;
       try {
         const outcome = await signOutTenant({ home: context.home, keychain: context.keychain, profile, cache: opened?.cache ?? null, wipe: options.wipe === true });
@@ -134,7 +134,7 @@ export function registerSyncCommands(program: Command): void {
       process.once('SIGTERM', cancel);
       try {
         await ensureSignedIn(connection, profile.demo);
-        const { cache } = await openTenant({ home: context.home, keychain: context.keychain, onUpgrade: context.onUpgrade, profile, create: 'if-missing', purpose: 'sync' });
+        const { cache } = await openTenant({ ...context, profile, create: 'if-missing', purpose: 'sync' });
         try {
           const scopeGiven = options.groups || options.machines || options.days || options.severity || options.status;
           const summary = await syncTenant({
@@ -172,7 +172,7 @@ export function registerSyncCommands(program: Command): void {
     .action(async (options: { tenant: string; json?: boolean }) => {
       const context = cliContext();
       const profile = await profileNamed(context, options.tenant);
-      const { cache, state } = await openTenant({ home: context.home, keychain: context.keychain, onUpgrade: context.onUpgrade, profile });
+      const { cache, state } = await openTenant({ ...context, profile });
       try {
         const { region, scope, lastSync, rowCounts } = await tenantCacheStatus(cache);
         const status = {

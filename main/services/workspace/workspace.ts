@@ -34,14 +34,15 @@ export class Workspace {
     if (this.locked) return Promise.reject(new OutpostError('CACHE_LOCKED', 'Outpost is locked; unlock it to read the cache again.'));
     let opening = this.open.get(name);
     if (!opening) {
-      let upgrade: SchemaUpgrade | null = null;
+      // Set by the callback, so TypeScript must not narrow it to null.
+      let upgrade = null as SchemaUpgrade | null;
       const onUpgrade = (step: SchemaUpgrade) => {
         upgrade = step;
         this.events?.emit('cache.upgrading', { tenant: name, ...step, done: false });
       };
       opening = this.profile(name).then(async (profile) => (await openTenant({ home: this.home, keychain: this.keychain, profile, create, purpose, onUpgrade })).cache);
       const announceDone = () => {
-        if (upgrade) this.events?.emit('cache.upgrading', { tenant: name, ...(upgrade as SchemaUpgrade), done: true });
+        if (upgrade) this.events?.emit('cache.upgrading', { tenant: name, ...upgrade, done: true });
       };
       opening.then(announceDone, announceDone);
       this.open.set(name, opening);
