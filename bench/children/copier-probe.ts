@@ -3,7 +3,8 @@
 // cpuRate counts every thread of the process (process.cpuUsage cannot tell threads apart).
 // node --import tsx bench/children/copier-probe.ts <events> <serial|copier> <encrypted 0|1> [boundMiB]
 // Variants by environment: PER_TX=n answers per transaction; WCACHE=KiB the writer's page
-// cache. `pages` is the file's size in pages.
+// cache; JOURNAL=TRUNCATE a rollback journal instead of the WAL (run it `serial` with a bound
+// past the file, so nothing is copied: each page is encrypted once, as the file's floor). `pages` is the file's size in pages.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,6 +29,7 @@ const hex = Buffer.from(key).toString('hex');
 const { db, writer } = probeCache(file, encrypted ? new Uint8Array(key) : null, tenant, (db) => {
   db.pragma('wal_autocheckpoint=0');
   if (process.env.WCACHE) db.pragma(`cache_size=-${process.env.WCACHE}`);
+  if (process.env.JOURNAL) db.pragma(`journal_mode=${process.env.JOURNAL}`);
 });
 
 const sqlite = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
