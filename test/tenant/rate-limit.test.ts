@@ -28,6 +28,27 @@ describe('call limits', () => {
     expect(waited).toBeLessThanOrEqual(61_000);
   });
 
+  it('says how many calls may go without waiting: the minute\'s rest, none after a 429, more as calls age out', async () => {
+    const clock = manualClock();
+    const limiter = new CallLimiter({ perMinute: 10, perHour: 15 }, clock);
+    expect(limiter.freeNow()).toBe(10);
+    for (let i = 0; i < 4; i++) await limiter.acquire();
+    expect(limiter.freeNow()).toBe(6);
+    clock.advance(61_000); // the four have left the minute, not the hour
+    expect(limiter.freeNow()).toBe(10);
+    for (let i = 0; i < 8; i++) await limiter.acquire();
+    expect(limiter.freeNow()).toBe(2);
+    clock.advance(61_000);
+    expect(limiter.freeNow()).toBe(3); // the hour's 15 less its 12
+    limiter.holdFor(5_000);
+    expect(limiter.freeNow()).toBe(0);
+    clock.advance(5_000);
+    expect(limiter.freeNow()).toBe(3);
+    // What it said may go did go at once.
+    for (let i = 0; i < 3; i++) expect(await limiter.acquire()).toBe(0);
+    expect(limiter.freeNow()).toBe(0);
+  });
+
   it('holds the hourly budget too: 1,500 calls, then waits for the first to be an hour old', async () => {
     const clock = recordingClock();
     const limiter = new CallLimiter({ perMinute: 100, perHour: 1500 }, clock);

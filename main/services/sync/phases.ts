@@ -86,13 +86,17 @@ export async function syncAlerts(ctx: PhaseContext, machineIds: ReadonlySet<stri
   await ctx.cache.write({ checkpoints: [{ stream: 'alerts', cursor, detail: null }] });
 }
 
-/** Logged-on users per machine, only for machines seen since their last fetch. */
-export async function syncLogonUsers(ctx: PhaseContext, machines: readonly ApiMachine[]): Promise<void> {
-  const stale = machines.filter((machine) => {
+/** Machines seen since their logged-on users were last fetched (all of them at a first sync). */
+export function staleLogonUsers(ctx: PhaseContext, machines: readonly ApiMachine[]): ApiMachine[] {
+  return machines.filter((machine) => {
     const fetched = ctx.checkpoints.get(`logon-users:${machine.id}`)?.cursor;
     return !fetched || (machine.lastSeen ?? '') > fetched;
   });
-  ctx.progress.enter('logon-users', stale.length);
+}
+
+/** Logged-on users of these machines, one entity call each, each committed with its checkpoint. */
+export async function syncLogonUsers(ctx: PhaseContext, stale: readonly ApiMachine[], detail: string | null = null): Promise<void> {
+  ctx.progress.enter('logon-users', stale.length, detail);
   for (const machine of stale) {
     stopIfCancelled(ctx.signal);
     const answer = await ctx.api.getJsonOrNull<{ value: Array<Record<string, unknown>> }>(`/api/machines/${encodeURIComponent(machine.id)}/logonusers`);

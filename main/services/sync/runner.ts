@@ -4,7 +4,7 @@ import type { TenantConnection } from '../tenant/connect';
 import type { DefenderApiOptions } from '../tenant/defender-api';
 import { syncFileProfiles } from './files';
 import { huntingTableNames } from './kql';
-import { syncAlerts, syncHuntingTable, syncLogonUsers, syncMachines, type PhaseContext } from './phases';
+import { staleLogonUsers, syncAlerts, syncHuntingTable, syncLogonUsers, syncMachines, type PhaseContext } from './phases';
 import { ProgressTracker, type SyncProgress } from './progress';
 import { SyncScope, type SyncScopeInput } from './scope';
 import type { SyncCache } from './sync-cache';
@@ -55,9 +55,10 @@ export interface TenantPolicyAnswer {
 }
 
 /**
- * One sync: policy, machines, alerts with evidence, logged-on users, the six hunting tables,
- * then file profiles. Every write is a transaction with its checkpoint; a sync killed or
- * cancelled anywhere resumes where the checkpoints say, with no gap and no duplicate.
+ * One sync: policy, machines, alerts with evidence, logged-on users (those the entity limit
+ * holds back after the hunting tables), the six hunting tables, then file profiles. Every
+ * write is a transaction with its checkpoint; a sync killed or cancelled anywhere resumes
+ * where the checkpoints say, with no gap and no duplicate.
  */
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const { connection, cache } = options;
@@ -114,8 +115,15 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     machineCount = machineIds.length;
     if (scopeChanged) forgotten = await adoptScope(ctx, machineIds, options.forgetAudit?.());
     await syncAlerts(ctx, new Set(machineIds));
-    await syncLogonUsers(ctx, machines);
+    // One entity call per machine, and the entity limit is 100 a minute: at a first sync of a
+    // few hundred machines, waiting for the limit took two minutes before the hunting tables
+    // (their own limit) started. The calls the limit lets go now go first; the rest wait for
+    // the limit while the hunting answers are written, not before.
+    const stale = staleLogonUsers(ctx, machines);
+    const now = Math.min(stale.length, api.callsFreeNow('entity'));
+    await syncLogonUsers(ctx, stale.slice(0, now));
     for (const table of huntingTableNames) await syncHuntingTable(ctx, table, machineIds);
+    if (now < stale.length) await syncLogonUsers(ctx, stale.slice(now), 'the machines the call limit held back');
     await syncFileProfiles(ctx);
     await cache.write({ checkpoints: [{ stream: 'sync', cursor: startedAt.toISOString(), detail: { finishedAt: new Date().toISOString() } }] });
     progress.enter('done');

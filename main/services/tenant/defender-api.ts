@@ -60,6 +60,11 @@ export class DefenderApi {
     };
   }
 
+  /** How many calls of this kind the limits let go now, without waiting (the sync plans around the rest). */
+  callsFreeNow(kind: CallKind): number {
+    return this.limiters[kind].freeNow();
+  }
+
   /** One entity call answered with JSON. */
   async getJson<T>(path: string): Promise<T> {
     return this.call('entity', { method: 'GET', path }, async (answer) => JSON.parse(await readText(answer.body)) as T);

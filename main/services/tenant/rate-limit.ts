@@ -47,14 +47,26 @@ export class SlidingWindow {
 
   /** Milliseconds until a call may go, 0 when it may go now. */
   waitMs(): number {
-    const now = this.clock.now();
-    while (this.calls.length > 0 && this.calls[0]! + this.windowMs + arrivalMarginMs <= now) this.calls.shift();
+    const now = this.forgetPast();
     if (this.calls.length < this.limit) return 0;
     return this.calls[this.calls.length - this.limit]! + this.windowMs + arrivalMarginMs - now;
   }
 
+  /** How many calls may go now, one after another, without waiting. */
+  free(): number {
+    this.forgetPast();
+    return Math.max(0, this.limit - this.calls.length);
+  }
+
   take(): void {
     this.calls.push(this.clock.now());
+  }
+
+  /** Drops the calls that have left the window; returns the time it judged by. */
+  private forgetPast(): number {
+    const now = this.clock.now();
+    while (this.calls.length > 0 && this.calls[0]! + this.windowMs + arrivalMarginMs <= now) this.calls.shift();
+    return now;
   }
 }
 
@@ -89,6 +101,12 @@ export class CallLimiter {
     }
     for (const window of this.windows) window.take();
     return waited;
+  }
+
+  /** How many calls may go now without waiting: none while a 429's Retry-After runs. */
+  freeNow(): number {
+    if (this.heldUntil > this.clock.now()) return 0;
+    return Math.min(...this.windows.map((window) => window.free()));
   }
 
   /**
