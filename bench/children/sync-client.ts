@@ -68,6 +68,7 @@ let huntingStart = 0;
 let huntingRowsAtStart = 0;
 let huntingEnd = 0;
 let huntingRowsAtEnd = 0;
+let lastReport = { at: 0, rows: 0 };
 try {
   await connection.signIn.signInWithClientCredentials(info.registration.confidentialClientSecret);
   const cache = await openTenantCache({ home, tenantId: profile.tenantId, region: 'us', keychain, create: true });
@@ -78,15 +79,17 @@ try {
     onProgress: (p) => {
       phase = p.phase;
       if (process.env.OUTPOST_BENCH_TRACE) process.stderr.write(`${new Date().toISOString()} ${p.phase} rss ${mib(process.memoryUsage.rss())}\n`);
-      // The hunting phases start when the logged-on users end (planning counts come first).
-      if (p.phase === 'logon-users' || huntingStart === 0) {
-        huntingStart = performance.now();
-        huntingRowsAtStart = p.rowsWritten;
-      }
-      if (p.phase === 'files' && huntingEnd === 0) {
-        huntingEnd = performance.now();
+      // The hunting phases run from the last report before them (planning counts come first)
+      // to the first one after them: the logged-on users the entity limit held back, or files.
+      const now = performance.now();
+      if (p.phase === 'hunting' && huntingStart === 0) {
+        huntingStart = lastReport.at;
+        huntingRowsAtStart = lastReport.rows;
+      } else if (p.phase !== 'hunting' && huntingStart !== 0 && huntingEnd === 0) {
+        huntingEnd = now;
         huntingRowsAtEnd = p.rowsWritten;
       }
+      lastReport = { at: now, rows: p.rowsWritten };
     },
   });
   const wallMs = performance.now() - started;
