@@ -37,11 +37,12 @@ export function realBundleDeps(): BundleCommandDeps {
   return {
     exportSource: async ({ tenantId, flags }) => {
       const context = cliContext();
-      return exportSource({ home: context.home, keychain: context.keychain, tenant: tenantId, flags: flags as ExportScopeFlags });
+      return exportSource({ ...context, tenant: tenantId, flags: flags as ExportScopeFlags });
     },
     importTarget: async ({ tenantId }) => {
       const context = cliContext();
-      return importTarget({ home: context.home, keychain: context.keychain, tenant: tenantId });
+      const target = await importTarget({ ...context, tenant: tenantId });
+      return { ...target, merge: (bundle, hooks) => target.merge(bundle, { ...hooks, onUpgrade: context.onUpgrade }) };
     },
   };
 }

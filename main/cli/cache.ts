@@ -60,7 +60,7 @@ export function registerCacheCommands(program: Command): void {
     .action(async (options: { tenant: string }) => {
       const context = cliContext();
       const tenantId = await tenantIdOf(context, options.tenant);
-      await rekeyTenantCache({ home: context.home, tenantId, keychain: context.keychain });
+      await rekeyTenantCache({ ...context, tenantId });
       const rekeyed = await openTenantCache({ ...context, tenantId, create: false });
       await recordAudit(rekeyed, 'rekey', null, null).finally(() => rekeyed.close());
       console.log(`The cache of tenant ${tenantId} is now encrypted under a new key; the old key no longer opens it.`);

@@ -13,7 +13,8 @@ export function bundleHandlers(context: AppContext): BundleHandlers {
     'bundle.export': async ({ tenant, file, to, scope }) => {
       const signer = await signingKey(workspace.keychain);
       const flags = { groups: scope?.groups, machines: scope?.machines, days: scope?.days, severity: scope?.severities, status: scope?.statuses };
-      const source = await exportSource({ home: workspace.home, keychain: workspace.keychain, tenant, flags });
+      const upgrade = workspace.announceUpgrade(tenant);
+      const source = await exportSource({ home: workspace.home, keychain: workspace.keychain, tenant, flags, onUpgrade: upgrade.onUpgrade }).finally(upgrade.finished);
       const sealTo = to.kind === 'recipient' ? { recipient: to.recipient } : { passphrase: to.passphrase };
       let sealed;
       try {
@@ -40,7 +41,8 @@ export function bundleHandlers(context: AppContext): BundleHandlers {
         // The import's transaction needs the writer: close this tenant's cache in the window first.
         const profile = (await workspace.profiles()).find((p) => p.tenantId.toLowerCase() === opened.header.tenantId.toLowerCase());
         if (profile) await workspace.close(profile.name);
-        return await target.merge(opened);
+        const upgrade = workspace.announceUpgrade(profile?.name ?? opened.header.tenantId);
+        return await target.merge(opened, { onUpgrade: upgrade.onUpgrade }).finally(upgrade.finished);
       } finally {
         await opened.close();
       }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { OutpostError } from '../../../contract';
 import { actor, auditEntry, recordAudit } from '../audit/audit';
-import { cacheKeyAccount, cachePaths, openTenantCache, type CacheClient } from '../cache';
+import { cacheKeyAccount, cachePaths, openTenantCache, type CacheClient, type SchemaUpgrade } from '../cache';
 import { normalizeTime } from '../cache/columns';
 import { bundleTables, type BundleFilter } from '../cache/queries-bundle';
 import type { Keychain } from '../keychain';
@@ -14,6 +14,8 @@ import { clouds, geos } from '../tenant/clouds';
 import { exportRows, mergeBundle } from './cache-rows';
 import type { BundleHeaderInput, BundleRow, TenantPolicy } from './format';
 import type { OpenedBundle } from './open';
+
+type UpgradeNotice = (upgrade: SchemaUpgrade) => void;
 
 const dayMs = 86_400_000;
 
@@ -53,9 +55,9 @@ function bundlePolicy(state: PolicyState): TenantPolicy {
  * out what goes into its bundle: the header, and its rows streamed page by page. With no
  * scope flag the whole cache goes, under the scope it was synced with.
  */
-export async function exportSource(options: { home: string; keychain: Keychain; tenant: string; flags?: ExportScopeFlags; now?: Date }): Promise<ExportSource> {
+export async function exportSource(options: { home: string; keychain: Keychain; tenant: string; flags?: ExportScopeFlags; now?: Date; onUpgrade?: UpgradeNotice }): Promise<ExportSource> {
   const profile = await getProfile(options.home, options.tenant);
-  const { cache, state } = await openTenant({ home: options.home, keychain: options.keychain, profile, now: options.now });
+  const { cache, state } = await openTenant({ home: options.home, keychain: options.keychain, profile, now: options.now, onUpgrade: options.onUpgrade });
   try {
     assertReadable(state);
     const flags = options.flags ?? {};
@@ -142,7 +144,8 @@ export interface ImportResult {
 export interface ImportTarget {
   /** Checked against the signed envelope before anything is decrypted. */
   expect: { tenantId?: string; region?: string };
-  merge(bundle: OpenedBundle, hooks?: { onProgress?(rows: number): void; onAppended?(rows: number): void | Promise<void> }): Promise<ImportResult>;
+  /** `onUpgrade`: the target cache, written by an older Outpost, is upgraded as it opens. */
+  merge(bundle: OpenedBundle, hooks?: { onProgress?(rows: number): void; onAppended?(rows: number): void | Promise<void>; onUpgrade?: UpgradeNotice }): Promise<ImportResult>;
 }
 
 /** Cloud and geo from a region id ("commercial-us", "gcc-high", ...), for a profile made from a bundle. */
@@ -185,11 +188,11 @@ export async function importTarget(options: { home: string; keychain: Keychain; 
       let cache: CacheClient;
       let created = false;
       if (profile) {
-        cache = (await openTenant({ home, keychain, profile, create: 'if-missing', now: options.now?.() })).cache;
+        cache = (await openTenant({ home, keychain, profile, create: 'if-missing', now: options.now?.(), onUpgrade: hooks.onUpgrade })).cache;
       } else {
         cloudAndGeo(header.region, header.origin); // refuses an unknown region before anything is created
         created = !existsSync(cachePaths(home, header.tenantId).database);
-        cache = await openTenantCache({ home, tenantId: header.tenantId, region: header.region, keychain, create: 'if-missing' });
+        cache = await openTenantCache({ home, tenantId: header.tenantId, region: header.region, keychain, create: 'if-missing', onUpgrade: hooks.onUpgrade });
       }
       let committed = false;
       try {

@@ -34,21 +34,33 @@ export class Workspace {
     if (this.locked) return Promise.reject(new OutpostError('CACHE_LOCKED', 'Outpost is locked; unlock it to read the cache again.'));
     let opening = this.open.get(name);
     if (!opening) {
-      // Set by the callback, so TypeScript must not narrow it to null.
-      let upgrade = null as SchemaUpgrade | null;
-      const onUpgrade = (step: SchemaUpgrade) => {
-        upgrade = step;
-        this.events?.emit('cache.upgrading', { tenant: name, ...step, done: false });
-      };
-      opening = this.profile(name).then(async (profile) => (await openTenant({ home: this.home, keychain: this.keychain, profile, create, purpose, onUpgrade })).cache);
-      const announceDone = () => {
-        if (upgrade) this.events?.emit('cache.upgrading', { tenant: name, ...upgrade, done: true });
-      };
-      opening.then(announceDone, announceDone);
+      const upgrade = this.announceUpgrade(name);
+      opening = this.profile(name).then(async (profile) => (await openTenant({ home: this.home, keychain: this.keychain, profile, create, purpose, onUpgrade: upgrade.onUpgrade })).cache);
+      opening.then(upgrade.finished, upgrade.finished);
       this.open.set(name, opening);
       opening.catch(() => this.open.delete(name));
     }
     return opening;
+  }
+
+  /**
+   * For an open of the tenant's cache outside this workspace (a bundle's export or import): an
+   * older cache's upgrade is announced ('cache.upgrading') when it starts, and again when
+   * `finished` is called after the open, whether it succeeded or not.
+   */
+  announceUpgrade(name: string): { onUpgrade(step: SchemaUpgrade): void; finished(): void } {
+    // Set by the callback, so TypeScript must not narrow it to null.
+    let upgrade = null as SchemaUpgrade | null;
+    return {
+      onUpgrade: (step) => {
+        upgrade = step;
+        this.events?.emit('cache.upgrading', { tenant: name, ...step, done: false });
+      },
+      finished: () => {
+        if (upgrade) this.events?.emit('cache.upgrading', { tenant: name, ...upgrade, done: true });
+        upgrade = null;
+      },
+    };
   }
 
   /** While locked no cache opens, so no key is read back into memory. */
