@@ -136,5 +136,5 @@ export const tenantEvents = {
   'signin.prompt': z.object({ tenant: z.string(), userCode: z.string(), verificationUri: z.string(), message: z.string() }),
   'session.locked': z.object({ locked: z.boolean(), reason: z.string() }),
   /** A cache written by an older Outpost is upgraded at its first open (`done` false), then opens (`done` true, also on failure). */
-  'cache.upgrading': z.object({ tenant: z.string(), from: z.number().int(), to: z.number().int(), done: z.boolean() }),
+  'cache.upgrading': z.object({ tenant: z.string(), from: z.number().int(), to: z.number().int(), done: z.boolean(), percent: z.number().int().min(1).max(100).optional() }),
 } as const satisfies Record<(typeof tenantEventNames)[number], z.ZodType>;

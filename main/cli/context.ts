@@ -12,15 +12,24 @@ export interface CliContext {
   onUpgrade: (upgrade: SchemaUpgrade) => void;
 }
 
-function sayUpgrade({ from, to }: SchemaUpgrade): void {
-  process.stderr.write(`Upgrading the cache to this version of Outpost (schema ${from} to ${to}); once after an update, a few minutes for a large cache.\n`);
+/** The upgrade's announcement, then a line at each quarter of it (a 10M-event cache takes minutes). */
+export function upgradeNotice(write: (line: string) => void): (upgrade: SchemaUpgrade) => void {
+  let quarter = 0;
+  return ({ from, to, percent }) => {
+    if (percent === undefined) {
+      write(`Upgrading the cache to this version of Outpost (schema ${from} to ${to}); once after an update, a few minutes for a large cache.\n`);
+    } else if (Math.floor(percent / 25) > quarter && percent < 100) {
+      quarter = Math.floor(percent / 25);
+      write(`Upgrading the cache: ${quarter * 25}% done.\n`);
+    }
+  };
 }
 
 /** Each command starts here; Node does not exit before the start-up tidying has finished. */
 export function cliContext(): CliContext {
   const home = outpostHome();
   void openDataFolder(home);
-  return { home, keychain: dataFolderKeychain(home, osKeychain()), onUpgrade: sayUpgrade };
+  return { home, keychain: dataFolderKeychain(home, osKeychain()), onUpgrade: upgradeNotice((line) => process.stderr.write(line)) };
 }
 
 /** Opens a tenant's cache, creating it (with its keychain key) on first use. */

@@ -30,6 +30,9 @@ describe('UpgradeNotice', () => {
     expect(notice.getAttribute('role')).toBe('status');
     expect(notice.textContent).toContain('Upgrading the cache of field');
     expect(notice.textContent).toContain('schema 5 to 6');
+    expect(notice.textContent).not.toContain('% done');
+    emit('cache.upgrading', { tenant: 'field', from: 5, to: 6, done: false, percent: 40 });
+    expect(screen.getByTestId('upgrade-notice').textContent).toContain('(schema 5 to 6): 40% done.');
     emit('cache.upgrading', { tenant: 'lab', from: 5, to: 6, done: false });
     emit('cache.upgrading', { tenant: 'field', from: 5, to: 6, done: true });
     expect(screen.getByTestId('upgrade-notice').textContent).not.toContain('field');

@@ -56,10 +56,14 @@ describe('a cache from an older Outpost', () => {
     cleanups.push(() => workspace.closeAll());
 
     const cache = await workspace.cache('field');
-    expect(seen).toEqual([
-      { tenant: 'field', from: 5, to: 6, done: false },
-      { tenant: 'field', from: 5, to: 6, done: true },
-    ]);
+    // The announcement, how far it is as it goes (each percent once, rising), then done.
+    expect(seen[0]).toEqual({ tenant: 'field', from: 5, to: 6, done: false });
+    expect(seen.at(-1)).toEqual({ tenant: 'field', from: 5, to: 6, done: true, percent: 100 });
+    const percents = seen.slice(1, -1).map((step) => (expect(step).toMatchObject({ tenant: 'field', from: 5, to: 6, done: false }), (step as { percent: number }).percent));
+    expect(percents.length).toBeGreaterThan(3);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(new Set(percents).size).toBe(percents.length);
+    expect(percents.at(-1)).toBe(100);
     const event = await cache.query('event', { table: 'process_events', deviceId: 'dev-1', reportId: 7, timestamp });
     expect(event).toMatchObject({ device_id: 'dev-1', file_name: 'old.exe' });
     expect((await cache.info()).schemaVersion).toBe(6);
@@ -75,7 +79,8 @@ describe('a cache from an older Outpost', () => {
     const steps: SchemaUpgrade[] = [];
     const source = await exportSource({ home, keychain, tenant: 'field', onUpgrade: (step) => steps.push(step) });
     try {
-      expect(steps).toEqual([{ from: 5, to: 6 }]);
+      expect(steps[0]).toEqual({ from: 5, to: 6 });
+      expect(steps.at(-1)).toEqual({ from: 5, to: 6, percent: 100 });
       const rows: unknown[] = [];
       for await (const row of source.rows) rows.push(row);
       expect(JSON.stringify(rows)).toContain('old.exe');
@@ -89,7 +94,8 @@ describe('a cache from an older Outpost', () => {
     const steps: SchemaUpgrade[] = [];
     const keyBefore = await keychain.get(cacheKeyAccount(profile.tenantId));
     await rekeyTenantCache({ home, keychain, tenantId: profile.tenantId, onUpgrade: (step) => steps.push(step) });
-    expect(steps).toEqual([{ from: 5, to: 6 }]);
+    expect(steps[0]).toEqual({ from: 5, to: 6 });
+    expect(steps.at(-1)).toEqual({ from: 5, to: 6, percent: 100 });
     expect(await keychain.get(cacheKeyAccount(profile.tenantId))).not.toBe(keyBefore);
     const workspace = new Workspace(home, keychain);
     cleanups.push(() => workspace.closeAll());

@@ -70,7 +70,7 @@ export class CacheThread {
           cleanup();
           resolve(new CacheThread(worker));
         } else if (message.type === 'upgrading') {
-          onUpgrade?.({ from: message.from, to: message.to });
+          onUpgrade?.({ from: message.from, to: message.to, ...(message.percent === undefined ? {} : { percent: message.percent }) });
         } else if (message.type === 'failed') {
           cleanup();
           reject(new OutpostError(message.error.code, message.error.message));

@@ -35,6 +35,8 @@ export type WorkerRequest =
 export interface SchemaUpgrade {
   from: number;
   to: number;
+  /** How far it is, 1 to 100, once it has started (absent in the first announcement). */
+  percent?: number;
 }
 
 export type WorkerResponse =

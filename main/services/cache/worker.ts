@@ -74,8 +74,14 @@ function start(): void {
         throw new OutpostError('REGION_MISMATCH', `The cache of tenant ${setup.tenantId} was made for region ${meta.region}, not ${setup.region}. Nothing was changed.`);
       }
       const from = schemaVersion(opened);
-      if (from < latestSchemaVersion) port.postMessage({ type: 'upgrading', from, to: latestSchemaVersion } satisfies WorkerResponse);
-      migrate(opened, setup.tenantId);
+      const to = latestSchemaVersion;
+      if (from < to) port.postMessage({ type: 'upgrading', from, to } satisfies WorkerResponse);
+      // Each whole percent is posted once: the opener shows how far a long upgrade is.
+      let said = 0;
+      migrate(opened, setup.tenantId, to, undefined, (fraction) => {
+        const percent = Math.floor(fraction * 100);
+        if (percent > said) port.postMessage({ type: 'upgrading', from, to, percent: (said = percent) } satisfies WorkerResponse);
+      });
     }
     writer = createWriter(db);
   } else {

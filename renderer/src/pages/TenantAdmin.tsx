@@ -142,14 +142,14 @@ export function SignInPrompt() {
  * it (about 25 s a million events), and the analyst should know why the page does.
  */
 export function UpgradeNotice() {
-  const [upgrading, setUpgrading] = useState<Record<string, { from: number; to: number }>>({});
+  const [upgrading, setUpgrading] = useState<Record<string, { from: number; to: number; percent?: number }>>({});
   useEffect(
     () =>
       outpost().on('cache.upgrading', (event) =>
         setUpgrading((current) => {
           const next = { ...current };
           if (event.done) delete next[event.tenant];
-          else next[event.tenant] = { from: event.from, to: event.to };
+          else next[event.tenant] = { from: event.from, to: event.to, percent: event.percent };
           return next;
         }),
       ),
@@ -159,12 +159,15 @@ export function UpgradeNotice() {
   if (tenants.length === 0) return null;
   return (
     <aside className="upgrade-notice" role="status" data-testid="upgrade-notice">
-      {tenants.map((tenant) => (
-        <p key={tenant}>
-          Upgrading the cache of <strong>{tenant}</strong> to this version of Outpost (schema {upgrading[tenant]!.from} to {upgrading[tenant]!.to}). This
-          happens once after an update; a large cache takes a few minutes, and its pages open when it is done.
-        </p>
-      ))}
+      {tenants.map((tenant) => {
+        const { from, to, percent } = upgrading[tenant]!;
+        return (
+          <p key={tenant}>
+            Upgrading the cache of <strong>{tenant}</strong> to this version of Outpost (schema {from} to {to}){percent ? `: ${percent}% done` : ''}. This
+            happens once after an update; a large cache takes a few minutes, and its pages open when it is done.
+          </p>
+        );
+      })}
     </aside>
   );
 }

@@ -49,6 +49,21 @@ describe('migration 0006: machines numbered in the event rows', () => {
     expect(db.prepare('SELECT device_id FROM machine_numbers ORDER BY number').pluck().all()).toEqual([0, 1, 2, 3, 4, 5].map(device));
   });
 
+  it('says how far it is as it goes: rising fractions, one per moved table and rebuilt index, the vacuum, ending at 1', () => {
+    fixture = emptyEncryptedDb();
+    const db = fixture.db;
+    version5(db);
+    const fractions: number[] = [];
+    migrate(db, 't', 6, undefined, (fraction) => fractions.push(fraction));
+    // Six tables moved; process events alone have five indexes to build again.
+    expect(fractions.length).toBeGreaterThan(10);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(fractions.every((fraction) => fraction > 0 && fraction <= 1)).toBe(true);
+    expect(fractions.at(-3)).toBeCloseTo(0.5);
+    expect(fractions.at(-2)).toBeCloseTo(0.67);
+    expect(fractions.at(-1)).toBe(1);
+  });
+
   it('stores the number where the id was, in the key and in every index, and hands the old pages back', () => {
     fixture = emptyEncryptedDb();
     const db = fixture.db;
