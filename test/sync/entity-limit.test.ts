@@ -4,9 +4,12 @@
 // calls the limit lets go at once go first, the rest after the hunting tables (runner.ts).
 // Seen on the real HTTPS client with the client's entity limit lowered so a small tenant
 // meets it; the emulator's own limits are out of the way, the clock a recording one.
+// And a machine's logged-on users are asked again only when it was seen since and the last
+// ask is six hours old, the longest unasked first (phases.ts LOGON_USERS_REFRESH_MS).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { memoryKeychain } from '../../main/services/keychain';
+import { LOGON_USERS_REFRESH_MS } from '../../main/services/sync/phases';
 import { runSync } from '../../main/services/sync/runner';
 import { connectTenant } from '../../main/services/tenant/connect';
 import { profileFor, recordingClock } from '../tenant/emulated-tenant';
@@ -62,6 +65,48 @@ it('fetches the logged-on users the entity limit lets go at once, and the rest a
     expect(phases).toEqual(['policy', 'machines', 'alerts', 'logon-users', 'hunting', 'logon-users (held back)', 'files', 'done']);
     // No limit was broken on the way: the held-back calls waited their minute.
     expect(clock.slept.some((ms) => ms > 50_000)).toBe(true);
+    expect(store.read(cacheSums)).toEqual(truthSums(emulator.groundTruth, USER, syncWindow(at)));
+  } finally {
+    connection.close();
+    await store.close();
+  }
+});
+
+it('asks a machine seen since for its logged-on users again only once the last ask is six hours old, the longest unasked first', async () => {
+  const store = await testCache(emulator.registration.tenantId);
+  const connection = connectTenant(profileFor(emulator), memoryKeychain());
+  await connection.signIn.signInWithDeviceCode(() => undefined);
+  const asked: string[] = [];
+  const request = connection.http.request.bind(connection.http);
+  connection.http.request = async (call) => {
+    const match = /\/api\/machines\/([^/]+)\/logonusers/.exec(call.url);
+    if (match) asked.push(decodeURIComponent(match[1]!));
+    return request(call);
+  };
+  const sync = () => runSync({ connection, cache: store.cache, now: () => at, api: { clock: recordingClock() } });
+  try {
+    await sync();
+    const machines = [...asked];
+    expect(machines.length).toBeGreaterThan(5);
+    asked.length = 0;
+    await sync();
+    expect(asked).toEqual([]); // nobody seen since
+
+    const ago = (ms: number) => new Date(at.getTime() - ms).toISOString();
+    const seenSince = '2000-01-01T00:00:00.000Z'; // a cursor older than the machine's lastSeen
+    const [recent, old, older, legacy, notSeen, never] = machines as [string, string, string, string, string, string];
+    await store.cache.write({
+      checkpoints: [
+        { stream: `logon-users:${recent}`, cursor: seenSince, detail: { fetchedAt: ago(LOGON_USERS_REFRESH_MS - 60_000) } },
+        { stream: `logon-users:${old}`, cursor: seenSince, detail: { fetchedAt: ago(LOGON_USERS_REFRESH_MS) } },
+        { stream: `logon-users:${older}`, cursor: seenSince, detail: { fetchedAt: ago(2 * LOGON_USERS_REFRESH_MS) } },
+        { stream: `logon-users:${legacy}`, cursor: seenSince, detail: null },
+        { stream: `logon-users:${notSeen}`, cursor: '9999-01-01T00:00:00.000Z', detail: { fetchedAt: ago(10 * LOGON_USERS_REFRESH_MS) } },
+        { stream: `logon-users:${never}`, cursor: null, detail: null },
+      ],
+    });
+    await sync();
+    expect(asked).toEqual([never, legacy, older, old]);
     expect(store.read(cacheSums)).toEqual(truthSums(emulator.groundTruth, USER, syncWindow(at)));
   } finally {
     connection.close();

@@ -86,12 +86,38 @@ export async function syncAlerts(ctx: PhaseContext, machineIds: ReadonlySet<stri
   await ctx.cache.write({ checkpoints: [{ stream: 'alerts', cursor, detail: null }] });
 }
 
-/** Machines seen since their logged-on users were last fetched (all of them at a first sync). */
+/**
+ * How often a machine's logged-on users are asked again, at most. They are the API's summary
+ * of 30 days (first and last sighting per account), one entity call per machine, and the
+ * entity limit is 1,500 calls an hour: asked at every sync of a machine seen since, a scope of
+ * 800 machines synced twice in an hour would wait out the hour. Each logon as it happens comes
+ * with the logon events (hunting) at every sync.
+ */
+export const LOGON_USERS_REFRESH_MS = 6 * 3_600_000;
+
+/** When a machine's logged-on users were last asked for (absent before this was kept). */
+function fetchedAt(checkpoint: { detail: unknown } | undefined): number {
+  const at = (checkpoint?.detail as { fetchedAt?: unknown } | null | undefined)?.fetchedAt;
+  return typeof at === 'string' ? Date.parse(at) : Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * Machines whose logged-on users are due: never fetched, or seen since the last fetch and
+ * that fetch LOGON_USERS_REFRESH_MS old. Never-fetched first, then the longest unasked, so a
+ * sync the limit cuts short or a kill interrupts leaves the freshest for later.
+ */
 export function staleLogonUsers(ctx: PhaseContext, machines: readonly ApiMachine[]): ApiMachine[] {
-  return machines.filter((machine) => {
-    const fetched = ctx.checkpoints.get(`logon-users:${machine.id}`)?.cursor;
-    return !fetched || (machine.lastSeen ?? '') > fetched;
+  const due = machines.filter((machine) => {
+    const checkpoint = ctx.checkpoints.get(`logon-users:${machine.id}`);
+    if (!checkpoint?.cursor) return true;
+    return (machine.lastSeen ?? '') > checkpoint.cursor && ctx.startedAt.getTime() - fetchedAt(checkpoint) >= LOGON_USERS_REFRESH_MS;
   });
+  // Never asked: -Infinity; asked before the time was kept: -Number.MAX_VALUE; then by time.
+  const asked = (machine: ApiMachine) => {
+    const checkpoint = ctx.checkpoints.get(`logon-users:${machine.id}`);
+    return checkpoint?.cursor ? Math.max(-Number.MAX_VALUE, fetchedAt(checkpoint)) : Number.NEGATIVE_INFINITY;
+  };
+  return due.sort((a, b) => Math.sign(asked(a) - asked(b)) || 0);
 }
 
 /** Logged-on users of these machines, one entity call each, each committed with its checkpoint. */
@@ -103,7 +129,7 @@ export async function syncLogonUsers(ctx: PhaseContext, stale: readonly ApiMachi
     const users = (answer?.value ?? []).map((user) => ({ ...user, machineId: machine.id }));
     await ctx.cache.write({
       logonUsers: users as CacheBatch['logonUsers'],
-      checkpoints: [{ stream: `logon-users:${machine.id}`, cursor: machine.lastSeen ?? ctx.startedAt.toISOString(), detail: null }],
+      checkpoints: [{ stream: `logon-users:${machine.id}`, cursor: machine.lastSeen ?? ctx.startedAt.toISOString(), detail: { fetchedAt: ctx.startedAt.toISOString() } }],
     });
     ctx.progress.rowsWritten += users.length;
     ctx.progress.advance(1);
