@@ -150,7 +150,15 @@ export const investigateRequests = {
   },
   'investigate.machine': {
     request: z.object({ ...forTenant, id: z.string().min(1).max(256) }).strict(),
-    response: z.object({ machine: Row, ipAddresses: z.array(Row), tags: z.array(z.string()), alertCount: z.number(), eventCount: z.number() }),
+    response: z.object({
+      machine: Row,
+      ipAddresses: z.array(Row),
+      tags: z.array(z.string()),
+      alertCount: z.number(),
+      eventCount: z.number(),
+      /** When the sync last asked the tenant for its logged-on users: null never; `at` null before the time was kept. */
+      logonUsersAsked: z.object({ at: z.string().nullable() }).nullable(),
+    }),
   },
   /** A machine's events of every kind, newest first, keyset-paged. */
   'investigate.timeline': {

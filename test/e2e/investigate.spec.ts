@@ -184,6 +184,8 @@ test('the process tree of any process opens from the machine timeline, and the p
   const ps = key.stories.find((s) => s.id === 'phishing')!.processes.find((p) => p.fileName.toLowerCase() === 'powershell.exe')!;
   await open(page, `/machines/${ps.machineId}?q=${encodeURIComponent('powershell')}`);
   await expect(page.getByTestId('histogram')).toBeVisible();
+  // The logged-on users say when the sync asked the tenant for them.
+  await expect(page.getByTestId('machine-users-asked')).toContainText(/As the tenant answered at \d{4}-\d{2}-\d{2}/);
   const byProcess = page.getByTestId('timeline-table').getByRole('button', { name: /Show the process tree of/ }).first();
   await byProcess.click();
   await expect(page.getByTestId('machine-process-tree').getByTestId('process-node').first()).toBeVisible();

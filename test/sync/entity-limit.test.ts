@@ -113,3 +113,37 @@ it('asks a machine seen since for its logged-on users again only once the last a
     await store.close();
   }
 });
+
+it('asks at most so many machines a sync (1,000 by default), and the next sync the ones left first', async () => {
+  const store = await testCache(emulator.registration.tenantId);
+  const connection = connectTenant(profileFor(emulator), memoryKeychain());
+  await connection.signIn.signInWithDeviceCode(() => undefined);
+  const asked: string[] = [];
+  const request = connection.http.request.bind(connection.http);
+  connection.http.request = async (call) => {
+    const match = /\/api\/machines\/([^/]+)\/logonusers/.exec(call.url);
+    if (match) asked.push(decodeURIComponent(match[1]!));
+    return request(call);
+  };
+  const sync = () => runSync({ connection, cache: store.cache, now: () => at, logonUsersPerSync: 4, api: { clock: recordingClock() } });
+  try {
+    await sync();
+    const first = [...asked];
+    expect(first).toHaveLength(4);
+    // The machine page says which were asked, and when: the others' empty list is for want of asking.
+    expect(await store.cache.query('invMachine', { id: first[0]! })).toMatchObject({ logonUsersAsked: { at: at.toISOString() } });
+    const machineIds = store.read((db) => db.prepare('SELECT id FROM machines').pluck().all() as string[]);
+    const notAsked = machineIds.find((id) => !first.includes(id))!;
+    expect(await store.cache.query('invMachine', { id: notAsked })).toMatchObject({ logonUsersAsked: null });
+    asked.length = 0;
+    await sync();
+    expect(asked).toHaveLength(4);
+    expect(asked.filter((id) => first.includes(id))).toEqual([]);
+    const users = store.read((db) => db.prepare('SELECT DISTINCT machine_id FROM logon_users').pluck().all() as string[]);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.every((id) => [...first, ...asked].includes(id))).toBe(true);
+  } finally {
+    connection.close();
+    await store.close();
+  }
+});

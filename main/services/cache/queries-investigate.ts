@@ -280,6 +280,18 @@ function treeContains(node: ProcessNodeData, processId: number, creationTime: st
 
 // ---------------------------------------------------------------- labels
 
+/**
+ * When the tenant was last asked for a machine's logged-on users (the sync's checkpoint):
+ * null when never (the list is then empty for want of asking, not for want of logons), and
+ * `at` null when asked before the sync kept the time.
+ */
+function logonUsersAsked(db: Db, machineId: string): { at: string | null } | null {
+  const row = db.prepare('SELECT cursor, detail FROM sync_checkpoints WHERE stream = ?').get(`logon-users:${machineId}`) as { cursor: string | null; detail: string | null } | undefined;
+  if (!row?.cursor) return null;
+  const at = row.detail ? (JSON.parse(row.detail) as { fetchedAt?: unknown }).fetchedAt : null;
+  return { at: typeof at === 'string' ? at : null };
+}
+
 function fileNameOf(db: Db, sha1: string): string | null {
   const row = (db.prepare('SELECT file_name FROM process_events WHERE sha1 = ? LIMIT 1').get(sha1) ??
     db.prepare('SELECT file_name FROM file_events WHERE sha1 = ? LIMIT 1').get(sha1) ??
@@ -609,6 +621,7 @@ export const investigateQueries = {
       tags: db.prepare('SELECT tag FROM machine_tags WHERE machine_id = ? ORDER BY tag').pluck().all(p.id) as string[],
       alertCount: Number(db.prepare('SELECT count(*) FROM alerts WHERE machine_id = ?').pluck().get(p.id)),
       eventCount,
+      logonUsersAsked: logonUsersAsked(db, p.id),
     };
   },
   /**

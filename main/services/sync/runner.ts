@@ -4,7 +4,7 @@ import type { TenantConnection } from '../tenant/connect';
 import type { DefenderApiOptions } from '../tenant/defender-api';
 import { syncFileProfiles } from './files';
 import { huntingTableNames } from './kql';
-import { staleLogonUsers, syncAlerts, syncHuntingTable, syncLogonUsers, syncMachines, type PhaseContext } from './phases';
+import { LOGON_USERS_PER_SYNC, staleLogonUsers, syncAlerts, syncHuntingTable, syncLogonUsers, syncMachines, type PhaseContext } from './phases';
 import { ProgressTracker, type SyncProgress } from './progress';
 import { SyncScope, type SyncScopeInput } from './scope';
 import type { SyncCache } from './sync-cache';
@@ -21,6 +21,8 @@ export interface SyncOptions {
   api?: Partial<Omit<DefenderApiOptions, 'baseUrl' | 'http' | 'accessToken'>>;
   /** Test and benchmark knob: rows per hunting query plan (default SLICE_ROWS, 90,000). */
   sliceRows?: number;
+  /** Test knob: logged-on users asked per sync (default LOGON_USERS_PER_SYNC, 1,000). */
+  logonUsersPerSync?: number;
   /** Called with the tenant's clock from every answer, for the retention clock. */
   onServerTime?(date: Date): void;
   /**
@@ -87,7 +89,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const scopeChanged = stored !== null && JSON.stringify(SyncScope.parse(stored.scope ?? {})) !== JSON.stringify(scope);
   if (!scopeChanged) await cache.write({ scope });
 
-  const ctx: PhaseContext = { api, cache, scope, progress, signal, startedAt, checkpoints, sliceRows: options.sliceRows, scopeChanged };
+  const ctx: PhaseContext = { api, cache, scope, progress, signal, startedAt, checkpoints, sliceRows: options.sliceRows, scopeChanged, logonUsersPerSync: options.logonUsersPerSync };
   let machineCount = 0;
   let forgotten: ForgetSummary | null = null;
   let unmatched: string[] = [];
@@ -119,7 +121,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     // few hundred machines, waiting for the limit took two minutes before the hunting tables
     // (their own limit) started. The calls the limit lets go now go first; the rest wait for
     // the limit while the hunting answers are written, not before.
-    const stale = staleLogonUsers(ctx, machines);
+    const stale = staleLogonUsers(ctx, machines).slice(0, ctx.logonUsersPerSync ?? LOGON_USERS_PER_SYNC);
     const now = Math.min(stale.length, api.callsFreeNow('entity'));
     await syncLogonUsers(ctx, stale.slice(0, now));
     for (const table of huntingTableNames) await syncHuntingTable(ctx, table, machineIds);

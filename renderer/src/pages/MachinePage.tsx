@@ -204,6 +204,12 @@ function MachineDetails({ tenant, id, data }: { tenant: string; id: string; data
         <PagedList tenant={tenant} list="machineAlerts" listKey={id} label="Alerts on this machine" columns={alertColumns} rowKey={(r) => String(r.id)} empty="No alerts." onOpen={(r) => navigate({ page: 'alert', id: String(r.id) })} />
       </Section>
       <Section title="Logged-on users" testId="machine-users">
+        {data.logonUsersAsked ? (
+          <p className="muted" data-testid="machine-users-asked">
+            As the tenant answered {data.logonUsersAsked.at ? `at ${formatTime(data.logonUsersAsked.at)}` : 'at an earlier sync'}; asked again once the machine is seen six hours
+            later. Each logon is in the timeline as it happened.
+          </p>
+        ) : null}
         <PagedList
           tenant={tenant}
           list="machineLogonUsers"
@@ -216,7 +222,7 @@ function MachineDetails({ tenant, id, data }: { tenant: string; id: string; data
             { id: 'first', header: 'First seen', width: '13rem', render: (r) => formatTime(r.first_seen) },
             { id: 'last', header: 'Last seen', width: '13rem', render: (r) => formatTime(r.last_seen) },
           ]}
-          empty="No logged-on users in the cache."
+          empty={data.logonUsersAsked ? 'The tenant named no logged-on users.' : 'None in the cache: not asked of the tenant yet (a sync asks up to 1,000 machines).'}
         />
       </Section>
     </>
