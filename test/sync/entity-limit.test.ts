@@ -72,7 +72,8 @@ it('fetches the logged-on users the entity limit lets go at once, and the rest a
   }
 });
 
-it('asks a machine seen since for its logged-on users again only once the last ask is six hours old, the longest unasked first', async () => {
+/** A signed-in connection and a new cache, with the machines whose logged-on users each sync asks for. */
+async function watchedSyncs(options: { logonUsersPerSync?: number } = {}) {
   const store = await testCache(emulator.registration.tenantId);
   const connection = connectTenant(profileFor(emulator), memoryKeychain());
   await connection.signIn.signInWithDeviceCode(() => undefined);
@@ -83,7 +84,19 @@ it('asks a machine seen since for its logged-on users again only once the last a
     if (match) asked.push(decodeURIComponent(match[1]!));
     return request(call);
   };
-  const sync = () => runSync({ connection, cache: store.cache, now: () => at, api: { clock: recordingClock() } });
+  return {
+    store,
+    asked,
+    sync: () => runSync({ connection, cache: store.cache, now: () => at, ...options, api: { clock: recordingClock() } }),
+    close: async () => {
+      connection.close();
+      await store.close();
+    },
+  };
+}
+
+it('asks a machine seen since for its logged-on users again only once the last ask is six hours old, the longest unasked first', async () => {
+  const { store, asked, sync, close } = await watchedSyncs();
   try {
     await sync();
     const machines = [...asked];
@@ -109,23 +122,12 @@ it('asks a machine seen since for its logged-on users again only once the last a
     expect(asked).toEqual([never, legacy, older, old]);
     expect(store.read(cacheSums)).toEqual(truthSums(emulator.groundTruth, USER, syncWindow(at)));
   } finally {
-    connection.close();
-    await store.close();
+    await close();
   }
 });
 
 it('asks at most so many machines a sync (1,000 by default), and the next sync the ones left first', async () => {
-  const store = await testCache(emulator.registration.tenantId);
-  const connection = connectTenant(profileFor(emulator), memoryKeychain());
-  await connection.signIn.signInWithDeviceCode(() => undefined);
-  const asked: string[] = [];
-  const request = connection.http.request.bind(connection.http);
-  connection.http.request = async (call) => {
-    const match = /\/api\/machines\/([^/]+)\/logonusers/.exec(call.url);
-    if (match) asked.push(decodeURIComponent(match[1]!));
-    return request(call);
-  };
-  const sync = () => runSync({ connection, cache: store.cache, now: () => at, logonUsersPerSync: 4, api: { clock: recordingClock() } });
+  const { store, asked, sync, close } = await watchedSyncs({ logonUsersPerSync: 4 });
   try {
     await sync();
     const first = [...asked];
@@ -143,7 +145,6 @@ it('asks at most so many machines a sync (1,000 by default), and the next sync t
     expect(users.length).toBeGreaterThan(0);
     expect(users.every((id) => [...first, ...asked].includes(id))).toBe(true);
   } finally {
-    connection.close();
-    await store.close();
+    await close();
   }
 });
