@@ -62,6 +62,11 @@ interface Lane {
   home: string;
   tenantId: string;
   truth: Sums;
+  /**
+   * The emulator's raised limits, told to the in-process resumes too: they share the tenant's
+   * call windows (connect.ts), which at the documented limits would pace 20 resumes in real time.
+   */
+  clientLimits?: { entity: { perMinute: number; perHour: number }; hunting: { perMinute: number; perHour: number } };
   close(): Promise<void>;
 }
 
@@ -79,8 +84,9 @@ async function lane(name: string, limits: typeof FAST | undefined, pageSize: num
   expect(login.status, login.stderr).toBe(0);
   expect(login.stderr).toMatch(/enter the code/);
   const truth = truthSums(emulator.groundTruth, 'soc-admin', { from: '2000-01-01T00:00:00Z', to: new Date(wallStart).toISOString() });
+  const clientLimits = limits && { entity: { perMinute: limits.entityPerMinute, perHour: limits.entityPerHour }, hunting: { perMinute: limits.huntingPerMinute, perHour: limits.huntingPerHour } };
   return {
-    name, emulator, home, tenantId, truth,
+    name, emulator, home, tenantId, truth, clientLimits,
     close: async () => {
       await outpost(home, 'logout', '--tenant', name).catch(() => undefined);
       await dataFolderKeychain(home, osKeychain()).delete(cacheKeyAccount(tenantId)).catch(() => undefined);
@@ -155,7 +161,7 @@ async function resumeOnce(l: Lane): Promise<void> {
   try {
     const { cache } = await openTenant({ home: l.home, keychain, profile, create: 'if-missing' });
     try {
-      await syncTenant({ home: l.home, keychain, connection, cache });
+      await syncTenant({ home: l.home, keychain, connection, cache, api: l.clientLimits && { limits: l.clientLimits } });
     } finally {
       await cache.close();
     }

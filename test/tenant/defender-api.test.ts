@@ -99,3 +99,25 @@ describe('HTTPS to a tenant', () => {
     connection.close();
   });
 });
+
+describe("the tenant's call windows", () => {
+  it("are kept across a process's syncs of the same tenant and application, not shared with another", async () => {
+    const tenant = await emulatedTenant('soc-admin', { seed: 17 });
+    try {
+      // A sync builds its API client from its own connection; the service counts across them.
+      const first = tenant.connection.api();
+      for (let i = 0; i < 3; i++) await first.getJson('/api/machines?$top=1');
+      const next = connectTenant(profileFor(tenant.emulator), tenant.keychain);
+      expect(next.api().callsFreeNow('entity')).toBe(97);
+      expect(next.api().callsFreeNow('hunting')).toBe(45);
+      next.close();
+      const otherApp = connectTenant(profileFor(tenant.emulator, { clientId: 'another-app' }), tenant.keychain);
+      expect(otherApp.api().callsFreeNow('entity')).toBe(100);
+      otherApp.close();
+      // A test's own clock or limits get windows of their own.
+      expect(tenant.connection.api({ clock: recordingClock() }).callsFreeNow('entity')).toBe(100);
+    } finally {
+      await tenant.close();
+    }
+  });
+});

@@ -5,6 +5,12 @@ import { CallLimiter, documentedLimits, realClock, type Clock, type LimitSpec } 
 import { huntingRows } from './result-stream';
 
 export type CallKind = 'entity' | 'hunting';
+export type CallLimiters = Record<CallKind, CallLimiter>;
+
+/** The documented limits' windows, on the real clock. */
+export function documentedLimiters(): CallLimiters {
+  return { entity: new CallLimiter(documentedLimits.entity, realClock), hunting: new CallLimiter(documentedLimits.hunting, realClock) };
+}
 
 /** What the API client reports while it waits, for the sync's progress line. */
 export type ApiWait = { kind: 'throttle' | 'retry' | 'budget'; ms: number; reason: string };
@@ -17,6 +23,8 @@ export interface DefenderApiOptions {
   accessToken(forceRefresh: boolean): Promise<string>;
   clock?: Clock;
   limits?: Partial<Record<CallKind, LimitSpec>>;
+  /** The tenant's call windows, kept across this process's syncs (connect.ts); `limits` and `clock` make new ones. */
+  limiters?: CallLimiters;
   /** Retries of 5xx and network errors (not 429, which waits as told). */
   retries?: number;
   backoffBaseMs?: number;
@@ -54,10 +62,12 @@ export class DefenderApi {
   constructor(private readonly options: DefenderApiOptions) {
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
-    this.limiters = {
-      entity: new CallLimiter(options.limits?.entity ?? documentedLimits.entity, this.clock),
-      hunting: new CallLimiter(options.limits?.hunting ?? documentedLimits.hunting, this.clock),
-    };
+    this.limiters = options.limiters && !options.limits && !options.clock
+      ? options.limiters
+      : {
+          entity: new CallLimiter(options.limits?.entity ?? documentedLimits.entity, this.clock),
+          hunting: new CallLimiter(options.limits?.hunting ?? documentedLimits.hunting, this.clock),
+        };
   }
 
   /** How many calls of this kind the limits let go now, without waiting (the sync plans around the rest). */
