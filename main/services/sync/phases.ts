@@ -115,7 +115,7 @@ function fetchedAt(checkpoint: { detail: unknown } | undefined): number {
  * that fetch LOGON_USERS_REFRESH_MS old. Never-fetched first, then the longest unasked, so a
  * sync the limit cuts short or a kill interrupts leaves the freshest for later.
  */
-export function staleLogonUsers(ctx: PhaseContext, machines: readonly ApiMachine[]): ApiMachine[] {
+export function machinesDueForLogonUsers(ctx: PhaseContext, machines: readonly ApiMachine[]): ApiMachine[] {
   const due = machines.filter((machine) => {
     const checkpoint = ctx.checkpoints.get(`logon-users:${machine.id}`);
     if (!checkpoint?.cursor) return true;
@@ -130,9 +130,9 @@ export function staleLogonUsers(ctx: PhaseContext, machines: readonly ApiMachine
 }
 
 /** Logged-on users of these machines, one entity call each, each committed with its checkpoint. */
-export async function syncLogonUsers(ctx: PhaseContext, stale: readonly ApiMachine[], detail: string | null = null): Promise<void> {
-  ctx.progress.enter('logon-users', stale.length, detail);
-  for (const machine of stale) {
+export async function syncLogonUsers(ctx: PhaseContext, machines: readonly ApiMachine[], detail: string | null = null): Promise<void> {
+  ctx.progress.enter('logon-users', machines.length, detail);
+  for (const machine of machines) {
     stopIfCancelled(ctx.signal);
     const answer = await ctx.api.getJsonOrNull<{ value: Array<Record<string, unknown>> }>(`/api/machines/${encodeURIComponent(machine.id)}/logonusers`);
     const users = (answer?.value ?? []).map((user) => ({ ...user, machineId: machine.id }));

@@ -4,7 +4,7 @@ import type { TenantConnection } from '../tenant/connect';
 import type { DefenderApiOptions } from '../tenant/defender-api';
 import { syncFileProfiles } from './files';
 import { huntingTableNames } from './kql';
-import { LOGON_USERS_PER_SYNC, staleLogonUsers, syncAlerts, syncHuntingTable, syncLogonUsers, syncMachines, type PhaseContext } from './phases';
+import { LOGON_USERS_PER_SYNC, machinesDueForLogonUsers, syncAlerts, syncHuntingTable, syncLogonUsers, syncMachines, type PhaseContext } from './phases';
 import { ProgressTracker, type SyncProgress } from './progress';
 import { SyncScope, type SyncScopeInput } from './scope';
 import type { SyncCache } from './sync-cache';
@@ -121,11 +121,11 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     // few hundred machines, waiting for the limit took two minutes before the hunting tables
     // (their own limit) started. The calls the limit lets go now go first; the rest wait for
     // the limit while the hunting answers are written, not before.
-    const stale = staleLogonUsers(ctx, machines).slice(0, ctx.logonUsersPerSync ?? LOGON_USERS_PER_SYNC);
-    const now = Math.min(stale.length, api.callsFreeNow('entity'));
-    await syncLogonUsers(ctx, stale.slice(0, now));
+    const due = machinesDueForLogonUsers(ctx, machines).slice(0, ctx.logonUsersPerSync ?? LOGON_USERS_PER_SYNC);
+    const now = Math.min(due.length, api.callsFreeNow('entity'));
+    await syncLogonUsers(ctx, due.slice(0, now));
     for (const table of huntingTableNames) await syncHuntingTable(ctx, table, machineIds);
-    if (now < stale.length) await syncLogonUsers(ctx, stale.slice(now), 'the machines the call limit held back');
+    if (now < due.length) await syncLogonUsers(ctx, due.slice(now), 'the machines the call limit held back');
     await syncFileProfiles(ctx);
     await cache.write({ checkpoints: [{ stream: 'sync', cursor: startedAt.toISOString(), detail: { finishedAt: new Date().toISOString() } }] });
     progress.enter('done');
