@@ -70,7 +70,8 @@ export class CacheThread {
           cleanup();
           resolve(new CacheThread(worker));
         } else if (message.type === 'upgrading') {
-          onUpgrade?.({ from: message.from, to: message.to, ...(message.percent === undefined ? {} : { percent: message.percent }) });
+          const { type: _type, ...upgrade } = message;
+          onUpgrade?.(upgrade);
         } else if (message.type === 'failed') {
           cleanup();
           reject(new OutpostError(message.error.code, message.error.message));

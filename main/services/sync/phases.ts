@@ -116,17 +116,18 @@ function fetchedAt(checkpoint: { detail: unknown } | undefined): number {
  * sync the limit cuts short or a kill interrupts leaves the freshest for later.
  */
 export function machinesDueForLogonUsers(ctx: PhaseContext, machines: readonly ApiMachine[]): ApiMachine[] {
-  const due = machines.filter((machine) => {
+  // Each due machine with when it was asked: never -Infinity, before the time was kept -MAX_VALUE.
+  const due: Array<{ machine: ApiMachine; asked: number }> = [];
+  for (const machine of machines) {
     const checkpoint = ctx.checkpoints.get(`logon-users:${machine.id}`);
-    if (!checkpoint?.cursor) return true;
-    return (machine.lastSeen ?? '') > checkpoint.cursor && ctx.startedAt.getTime() - fetchedAt(checkpoint) >= LOGON_USERS_REFRESH_MS;
-  });
-  // Never asked: -Infinity; asked before the time was kept: -Number.MAX_VALUE; then by time.
-  const asked = (machine: ApiMachine) => {
-    const checkpoint = ctx.checkpoints.get(`logon-users:${machine.id}`);
-    return checkpoint?.cursor ? Math.max(-Number.MAX_VALUE, fetchedAt(checkpoint)) : Number.NEGATIVE_INFINITY;
-  };
-  return due.sort((a, b) => Math.sign(asked(a) - asked(b)) || 0);
+    if (!checkpoint?.cursor) {
+      due.push({ machine, asked: Number.NEGATIVE_INFINITY });
+      continue;
+    }
+    const asked = Math.max(-Number.MAX_VALUE, fetchedAt(checkpoint));
+    if ((machine.lastSeen ?? '') > checkpoint.cursor && ctx.startedAt.getTime() - asked >= LOGON_USERS_REFRESH_MS) due.push({ machine, asked });
+  }
+  return due.sort((a, b) => (a.asked < b.asked ? -1 : a.asked > b.asked ? 1 : 0)).map(({ machine }) => machine);
 }
 
 /** Logged-on users of these machines, one entity call each, each committed with its checkpoint. */

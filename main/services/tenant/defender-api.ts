@@ -7,9 +7,14 @@ import { huntingRows } from './result-stream';
 export type CallKind = 'entity' | 'hunting';
 export type CallLimiters = Record<CallKind, CallLimiter>;
 
+/** Windows for each kind of call: the documented limits unless told others. */
+function limitersOf(limits: Partial<Record<CallKind, LimitSpec>>, clock: Clock): CallLimiters {
+  return { entity: new CallLimiter(limits.entity ?? documentedLimits.entity, clock), hunting: new CallLimiter(limits.hunting ?? documentedLimits.hunting, clock) };
+}
+
 /** The documented limits' windows, on the real clock. */
 export function documentedLimiters(): CallLimiters {
-  return { entity: new CallLimiter(documentedLimits.entity, realClock), hunting: new CallLimiter(documentedLimits.hunting, realClock) };
+  return limitersOf({}, realClock);
 }
 
 /** What the API client reports while it waits, for the sync's progress line. */
@@ -55,19 +60,14 @@ const MAX_THROTTLES = 30;
  * exponential backoff and full jitter, the error body's code and message surfaced.
  */
 export class DefenderApi {
-  private readonly limiters: Record<CallKind, CallLimiter>;
+  private readonly limiters: CallLimiters;
   private readonly clock: Clock;
   private readonly random: () => number;
 
   constructor(private readonly options: DefenderApiOptions) {
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
-    this.limiters = options.limiters && !options.limits && !options.clock
-      ? options.limiters
-      : {
-          entity: new CallLimiter(options.limits?.entity ?? documentedLimits.entity, this.clock),
-          hunting: new CallLimiter(options.limits?.hunting ?? documentedLimits.hunting, this.clock),
-        };
+    this.limiters = options.limiters && !options.limits && !options.clock ? options.limiters : limitersOf(options.limits ?? {}, this.clock);
   }
 
   /** How many calls of this kind the limits let go now, without waiting (the sync plans around the rest). */
