@@ -8,6 +8,7 @@
 // ask is six hours old, the longest unasked first (phases.ts LOGON_USERS_REFRESH_MS).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator';
+import { RELAXED_LIMITS } from '../emulator/client';
 import { memoryKeychain } from '../../main/services/keychain';
 import { LOGON_USERS_REFRESH_MS } from '../../main/services/sync/phases';
 import { runSync } from '../../main/services/sync/runner';
@@ -23,7 +24,7 @@ let emulator: RunningEmulator;
 beforeAll(async () => {
   emulator = await startEmulator({
     seed: 9, scale: 'small', now: () => at, autoApprove: USER, deviceCodeIntervalSeconds: 1,
-    limits: { entityPerMinute: 100_000, entityPerHour: 1_000_000, huntingPerMinute: 100_000, huntingPerHour: 1_000_000 },
+    limits: RELAXED_LIMITS,
   });
 });
 afterAll(async () => {

@@ -4,6 +4,7 @@
 // never more, and the cache still exactly the tenant's.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator';
+import { RELAXED_LIMITS } from '../emulator/client';
 import { memoryKeychain } from '../../main/services/keychain';
 import { runSync } from '../../main/services/sync/runner';
 import { connectTenant } from '../../main/services/tenant/connect';
@@ -17,7 +18,7 @@ let emulator: RunningEmulator;
 beforeAll(async () => {
   emulator = await startEmulator({
     seed: 5, scale: 'small', now: () => at, autoApprove: USER, deviceCodeIntervalSeconds: 1,
-    limits: { entityPerMinute: 100_000, entityPerHour: 1_000_000, huntingPerMinute: 100_000, huntingPerHour: 1_000_000 },
+    limits: RELAXED_LIMITS,
   });
 });
 afterAll(async () => {
