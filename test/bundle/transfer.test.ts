@@ -101,11 +101,11 @@ describe('a bundle carries the tenant to another home', { timeout: 300_000 }, ()
     const cache = await openTenantCache({ home: a.home, keychain: a.keychain, tenantId, create: false });
     let machineId: string;
     try {
-      const machine = ((await cache.query('machines', { limit: 1 })) as Array<Record<string, unknown>>)[0]!;
+      const machine = (await cache.query('bundlePage', { table: 'machines', limit: 1 })).rows[0]!;
       machineId = String(machine.id);
-      const later = new Date(Date.parse(String(machine.last_seen)) + 60_000).toISOString();
+      const later = new Date(Date.parse(String(machine.lastSeen)) + 60_000).toISOString();
       await cache.write({
-        machines: [{ id: machineId, computerDnsName: String(machine.computer_dns_name), lastSeen: later, riskScore: 'High', ipAddresses: [{ ipAddress: '10.1.2.3', macAddress: 'aa' }], machineTags: ['moved'] }],
+        machines: [{ id: machineId, computerDnsName: String(machine.computerDnsName), lastSeen: later, riskScore: 'High', ipAddresses: [{ ipAddress: '10.1.2.3', macAddress: 'aa' }], machineTags: ['moved'] }],
         processEvents: [{ Timestamp: new Date().toISOString(), DeviceId: machineId, ReportId: 987654321, FileName: 'newer.exe', ProcessCommandLine: 'newer.exe --run' }],
       });
     } finally {
@@ -134,7 +134,7 @@ describe('refusals leave the target cache unchanged', { timeout: 300_000 }, () =
     // B already holds part of the tenant (one machine), so "unchanged" means something.
     const partial = join(dir, 'partial.outpost');
     const cache = await openTenantCache({ home: a.home, keychain: a.keychain, tenantId, create: false });
-    const one = ((await cache.query('machines', { limit: 1 })) as Array<{ id: string }>)[0]!.id;
+    const one = String((await cache.query('bundlePage', { table: 'machines', limit: 1 })).rows[0]!.id);
     await cache.close();
     await exportBundle(a, 'lab', partial, { passphrase }, { machines: [one] });
     await importBundle(b, partial, { passphrase });

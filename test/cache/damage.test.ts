@@ -64,8 +64,8 @@ describe('a cache that cannot be trusted is refused, with a code and a way out',
     expect((error as OutpostError).message).toMatch(/altered|HMAC/);
     expect((error as OutpostError).message).toMatch(/outpost wipe/);
     // Reading the events themselves fails the same way; nothing was deleted.
-    const timeline = await cache.query('deviceTimeline', { deviceId: 'machine-damage', limit: 10_000 }).catch((caught: OutpostError) => caught);
-    expect((timeline as OutpostError).code).toBe('CACHE_TAMPERED');
+    const events = await cache.query('bundlePage', { table: 'processEvents', limit: 10_000 }).catch((caught: OutpostError) => caught);
+    expect((events as OutpostError).code).toBe('CACHE_TAMPERED');
     expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 

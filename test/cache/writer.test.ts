@@ -51,18 +51,17 @@ describe('the sync write path and the named reads', () => {
     const cache = await fresh();
     await cache.write({ alerts: [{ id: 'a1', title: 'First title', evidence: [{ entityType: 'File', sha1: 'aaa' }, { entityType: 'Ip', ipAddress: '192.0.2.1' }] }] });
     await cache.write({ alerts: [{ id: 'a1', title: 'Second title', evidence: [] }] });
-    const alert = (await cache.query('alert', { id: 'a1' }))!;
-    expect(alert.title).toBe('Second title');
-    expect((alert.evidence as unknown[]).length).toBe(2);
+    const page = (await cache.query('invAlert', { id: 'a1' }))!;
+    expect(page.alert.title).toBe('Second title');
+    expect(page.evidence.length).toBe(2);
     await cache.write({ alerts: [{ id: 'a1', title: 'Second title', evidence: [{ entityType: 'File', sha1: 'bbb' }] }] });
-    const evidence = await cache.query('evidenceForAlert', { alertId: 'a1' });
-    expect(evidence.map((item) => item.sha1)).toEqual(['bbb']);
+    expect((await cache.query('invAlert', { id: 'a1' }))!.evidence.map((item) => item.sha1)).toEqual(['bbb']);
     // The old title no longer finds the alert; the new one does.
     expect(await cache.query('search', { text: 'First' })).toEqual([]);
     expect((await cache.query('search', { text: 'Second title' })).map((hit) => hit.kind)).toEqual(['alert']);
   });
 
-  it('serves the pivots: file, IP, domain and account', async () => {
+  it('serves the pivots the pages read: file, IP, domain, account and the machine timeline', async () => {
     const cache = await fresh();
     await cache.write(markedBatch('pivot', 20));
     await cache.write({
@@ -70,27 +69,22 @@ describe('the sync write path and the named reads', () => {
       logonEvents: [{ Timestamp: '2024-05-02T00:00:00Z', DeviceId: 'machine-pivot', ReportId: 1, AccountName: 'user-pivot', AccountDomain: 'CONTOSO', RemoteIP: '198.51.100.7' }],
       logonUsers: [{ machineId: 'machine-pivot', accountName: 'user-pivot', accountDomain: 'CONTOSO', isDomainAdmin: false }],
     });
-    const file = await cache.query('pivotFile', { sha1: 'sha1pivot' });
-    expect(file.file?.file_type).toBe('PE');
-    expect(file.processEvents.length).toBe(20);
-    expect(file.alerts.length).toBe(1);
-    expect(file.machines.length).toBe(1);
-    const ip = await cache.query('pivotIp', { ip: '198.51.100.7' });
-    expect(ip.networkEvents.length).toBe(20);
-    expect(ip.logonEvents.length).toBe(1);
-    expect(ip.ip).toMatchObject({ address: '198.51.100.7', first_seen: '2024-05-01T00:00:00.0000000Z', last_seen: '2024-05-02T00:00:00.0000000Z' });
-    const machineByIp = await cache.query('pivotIp', { ip: '10.9.8.7' });
-    expect(machineByIp.machines.map((machine) => machine.id)).toEqual(['machine-pivot']);
-    const domain = await cache.query('pivotDomain', { domain: 'pivot.example.net' });
-    expect(domain.networkEvents.length).toBe(20);
-    expect(domain.urls.length).toBe(1);
-    const account = await cache.query('pivotAccount', { accountName: 'USER-PIVOT' });
-    expect(account.processEvents.length).toBe(20);
-    expect(account.logonEvents.length).toBe(1);
-    expect(account.logonUsers.length).toBe(1);
-    const timeline = await cache.query('deviceTimeline', { deviceId: 'machine-pivot' });
-    expect(timeline.length).toBe(41);
-    expect(timeline[0]!.timestamp).toBe('2024-05-02T00:00:00.0000000Z');
+    const facts = async (type: 'file' | 'ip' | 'domain' | 'account', key: string) => (await cache.query('invEntity', { entity: { type, key } })).facts;
+    const list = async (name: 'fileMachines' | 'fileAlerts' | 'ipMachines', key: string) => (await cache.query('invList', { list: name, key })).rows;
+    expect(await facts('file', 'sha1pivot')).toMatchObject({ file_type: 'PE', process_count: 20, cache_machines: 1 });
+    expect((await list('fileMachines', 'sha1pivot')).length).toBe(1);
+    expect((await list('fileAlerts', 'sha1pivot')).length).toBe(1);
+    expect(await facts('ip', '198.51.100.7')).toMatchObject({
+      connections: 20, machines_connected: 1, logons_from: 1, first_seen: '2024-05-01T00:00:00.0000000Z', last_seen: '2024-05-02T00:00:00.0000000Z',
+    });
+    expect((await list('ipMachines', '10.9.8.7')).map((machine) => machine.id)).toEqual(['machine-pivot']);
+    expect(await facts('domain', 'pivot.example.net')).toMatchObject({ connections: 20, urls: 1 });
+    // Names are matched without regard to case, as Windows treats them.
+    expect(await facts('account', 'contoso\\USER-PIVOT')).toMatchObject({ processes: 0, logons: 1, logged_on_machines: 1 });
+    expect(await facts('account', '\\USER-PIVOT')).toMatchObject({ processes: 20 });
+    const timeline = await cache.query('invTimeline', { deviceId: 'machine-pivot', limit: 100 });
+    expect(timeline.rows.length).toBe(41);
+    expect(timeline.rows[0]!.timestamp).toBe('2024-05-02T00:00:00.0000000Z');
   });
 
   it('finds names, paths, command lines, URLs and titles, and says what and where each hit is', async () => {

@@ -64,8 +64,8 @@ describe('a cache from an older Outpost', () => {
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(new Set(percents).size).toBe(percents.length);
     expect(percents.at(-1)).toBe(100);
-    const event = await cache.query('event', { table: 'process_events', deviceId: 'dev-1', reportId: 7, timestamp });
-    expect(event).toMatchObject({ device_id: 'dev-1', file_name: 'old.exe' });
+    const { rows } = await cache.query('invTimeline', { deviceId: 'dev-1' });
+    expect(rows).toMatchObject([{ device_id: 'dev-1', report_id: 7, timestamp, target: 'old.exe' }]);
     expect((await cache.info()).schemaVersion).toBe(6);
 
     await workspace.close('field');
@@ -100,6 +100,6 @@ describe('a cache from an older Outpost', () => {
     const workspace = new Workspace(home, keychain);
     cleanups.push(() => workspace.closeAll());
     const cache = await workspace.cache('field');
-    expect(await cache.query('event', { table: 'process_events', deviceId: 'dev-1', reportId: 7, timestamp })).toMatchObject({ file_name: 'old.exe' });
+    expect((await cache.query('invTimeline', { deviceId: 'dev-1' })).rows).toMatchObject([{ report_id: 7, timestamp, target: 'old.exe' }]);
   });
 });

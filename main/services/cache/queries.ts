@@ -4,7 +4,6 @@ import type { Db } from './engine';
 import { withStatementCache } from './statement-cache';
 import { bundleQueries } from './queries-bundle';
 import { investigateQueries } from './queries-investigate';
-import { domainIs, urlIs } from './queries-pivots';
 import { syncQueries } from './queries-sync';
 import { searchHitKey } from './search';
 
@@ -23,7 +22,6 @@ export interface SearchHit {
   label: string | null;
 }
 
-const eventTables = ['process_events', 'file_events', 'registry_events', 'network_events', 'logon_events'] as const;
 const clampLimit = (limit: unknown, fallback = 200) => Math.max(1, Math.min(Number(limit ?? fallback) || fallback, 10_000));
 const text = (value: unknown, name: string): string => {
   if (typeof value !== 'string' || value === '') throw new OutpostError('BAD_REQUEST', `The query needs ${name}.`);
@@ -40,99 +38,11 @@ export const queries = {
   ...syncQueries,
   ...investigateQueries,
   ...bundleQueries,
-  machine(db: Db, p: { id: string }) {
-    const machine = db.prepare('SELECT * FROM machines WHERE id = ?').get(text(p.id, 'a machine id')) as Row | undefined;
-    if (!machine) return null;
-    return {
-      ...machine,
-      ip_address_rows: db.prepare('SELECT ip_address, mac_address, operational_status FROM machine_ip_addresses WHERE machine_id = ?').all(p.id),
-      tag_rows: db.prepare('SELECT tag FROM machine_tags WHERE machine_id = ?').pluck().all(p.id),
-    };
-  },
-  machines(db: Db, p: { rbacGroupId?: number; limit?: number; offset?: number }) {
-    const where = p.rbacGroupId === undefined ? '' : 'WHERE rbac_group_id = @group';
-    return db.prepare(`SELECT * FROM machines ${where} ORDER BY computer_dns_name COLLATE NOCASE LIMIT @limit OFFSET @offset`)
-      .all({ group: p.rbacGroupId ?? null, limit: clampLimit(p.limit), offset: Number(p.offset ?? 0) }) as Row[];
-  },
-  alert(db: Db, p: { id: string }) {
-    const alert = db.prepare('SELECT * FROM alerts WHERE id = ?').get(text(p.id, 'an alert id')) as Row | undefined;
-    return alert ? ({ ...alert, evidence: queries.evidenceForAlert(db, { alertId: p.id }) } as Row & { evidence: Row[] }) : null;
-  },
-  alerts(db: Db, p: { machineId?: string; limit?: number; offset?: number }) {
-    const where = p.machineId === undefined ? '' : 'WHERE machine_id = @machine';
-    return db.prepare(`SELECT * FROM alerts ${where} ORDER BY alert_creation_time DESC LIMIT @limit OFFSET @offset`)
-      .all({ machine: p.machineId ?? null, limit: clampLimit(p.limit), offset: Number(p.offset ?? 0) }) as Row[];
-  },
-  evidenceForAlert(db: Db, p: { alertId: string }) {
-    return db.prepare('SELECT * FROM evidence WHERE alert_id = ? ORDER BY ordinal').all(text(p.alertId, 'an alert id')) as Row[];
-  },
-  file(db: Db, p: { sha1: string }) {
-    return (db.prepare('SELECT * FROM files WHERE sha1 = ?').get(text(p.sha1, 'a SHA-1')) as Row | undefined) ?? null;
-  },
-  /** A machine's events of every kind, newest first, between two times. */
-  deviceTimeline(db: Db, p: { deviceId: string; from?: string; to?: string; limit?: number }) {
-    const parts = eventTables.map((table) => `SELECT '${table}' AS event_table, * FROM (SELECT device_id, report_id, timestamp, action_type,
-      initiating_process_file_name, initiating_process_command_line FROM ${table}
-      WHERE device_id = @device AND timestamp >= @from AND timestamp <= @to ORDER BY timestamp DESC LIMIT @limit)`);
-    return db.prepare(`${parts.join(' UNION ALL ')} ORDER BY timestamp DESC LIMIT @limit`)
-      .all({ device: text(p.deviceId, 'a device id'), from: p.from ?? '', to: p.to ?? '9999', limit: clampLimit(p.limit, 1000) }) as Row[];
-  },
-  event(db: Db, p: { table: (typeof eventTables)[number] | 'device_info'; deviceId: string; reportId: number; timestamp: string }) {
-    if (![...eventTables, 'device_info'].includes(p.table)) throw new OutpostError('BAD_REQUEST', `There is no event table ${String(p.table)}.`);
-    return (db.prepare(`SELECT * FROM ${p.table} WHERE device_id = ? AND report_id = ? AND timestamp = ?`).get(p.deviceId, p.reportId, p.timestamp) as Row | undefined) ?? null;
-  },
-  /** Everything that touches a file: its profile, the processes and file writes, the alerts. */
-  pivotFile(db: Db, p: { sha1: string; limit?: number }) {
-    const sha1 = text(p.sha1, 'a SHA-1');
-    const limit = clampLimit(p.limit);
-    return {
-      file: queries.file(db, { sha1 }),
-      processEvents: db.prepare('SELECT * FROM process_events WHERE sha1 = ? ORDER BY timestamp DESC LIMIT ?').all(sha1, limit) as Row[],
-      childProcessEvents: db.prepare('SELECT * FROM process_events WHERE initiating_process_sha1 = ? ORDER BY timestamp DESC LIMIT ?').all(sha1, limit) as Row[],
-      fileEvents: db.prepare('SELECT * FROM file_events WHERE sha1 = ? ORDER BY timestamp DESC LIMIT ?').all(sha1, limit) as Row[],
-      alerts: db.prepare('SELECT DISTINCT alerts.* FROM evidence JOIN alerts ON alerts.id = evidence.alert_id WHERE evidence.sha1 = ? LIMIT ?').all(sha1, limit) as Row[],
-      machines: db.prepare(`SELECT * FROM machines WHERE id IN (SELECT device_id FROM process_events WHERE sha1 = @sha1
-        UNION SELECT device_id FROM file_events WHERE sha1 = @sha1 UNION SELECT machine_id FROM alerts WHERE id IN (SELECT alert_id FROM evidence WHERE sha1 = @sha1)) LIMIT @limit`).all({ sha1, limit }) as Row[],
-    };
-  },
-  pivotIp(db: Db, p: { ip: string; limit?: number }) {
-    const ip = text(p.ip, 'an IP address');
-    const limit = clampLimit(p.limit);
-    return {
-      ip: (db.prepare('SELECT * FROM ip_addresses WHERE address = ?').get(ip) as Row | undefined) ?? null,
-      machines: db.prepare(`SELECT * FROM machines WHERE last_ip_address = @ip OR last_external_ip_address = @ip
-        OR id IN (SELECT machine_id FROM machine_ip_addresses WHERE ip_address = @ip) LIMIT @limit`).all({ ip, limit }) as Row[],
-      networkEvents: db.prepare('SELECT * FROM network_events WHERE remote_ip = ? ORDER BY timestamp DESC LIMIT ?').all(ip, limit) as Row[],
-      logonEvents: db.prepare('SELECT * FROM logon_events WHERE remote_ip = ? ORDER BY timestamp DESC LIMIT ?').all(ip, limit) as Row[],
-      evidence: db.prepare('SELECT * FROM evidence WHERE ip_address = ? LIMIT ?').all(ip, limit) as Row[],
-    };
-  },
-  pivotDomain(db: Db, p: { domain: string; limit?: number }) {
-    const domain = text(p.domain, 'a domain').toLowerCase();
-    const limit = clampLimit(p.limit);
-    return {
-      domain: (db.prepare('SELECT * FROM domains WHERE domain = ?').get(domain) as Row | undefined) ?? null,
-      urls: db.prepare('SELECT * FROM urls WHERE domain = ? LIMIT ?').all(domain, limit) as Row[],
-      networkEvents: db.prepare(`SELECT * FROM network_events WHERE ${domainIs('@domain')} ORDER BY timestamp DESC LIMIT @limit`).all({ domain, limit }) as Row[],
-    };
-  },
-  pivotUrl(db: Db, p: { url: string; limit?: number }) {
-    const url = text(p.url, 'a URL');
-    const limit = clampLimit(p.limit);
-    return {
-      networkEvents: db.prepare(`SELECT * FROM network_events WHERE ${urlIs('@url')} ORDER BY timestamp DESC LIMIT @limit`).all({ url, limit }) as Row[],
-      evidence: db.prepare('SELECT * FROM evidence WHERE url = ? LIMIT ?').all(url, limit) as Row[],
-    };
-  },
-  pivotAccount(db: Db, p: { accountName: string; accountDomain?: string; limit?: number }) {
-    const params = { name: text(p.accountName, 'an account name'), domain: p.accountDomain ?? null, limit: clampLimit(p.limit) };
-    const match = 'account_name = @name COLLATE NOCASE AND (@domain IS NULL OR account_domain = @domain COLLATE NOCASE)';
-    return {
-      logonUsers: db.prepare(`SELECT * FROM logon_users WHERE ${match} LIMIT @limit`).all(params) as Row[],
-      logonEvents: db.prepare(`SELECT * FROM logon_events WHERE ${match} ORDER BY timestamp DESC LIMIT @limit`).all(params) as Row[],
-      processEvents: db.prepare(`SELECT * FROM process_events WHERE ${match} ORDER BY timestamp DESC LIMIT @limit`).all(params) as Row[],
-    };
-  },
+  /**
+   * The full-text index's own hits, each with its kind and key: what the writer indexed, as
+   * the cache tests check it. The search page reads `invSearch`, which adds exact pivots first
+   * and groups the hits.
+   */
   search(db: Db, p: { text: string; limit?: number }): SearchHit[] {
     const match = ftsQuery(text(p.text, 'something to search for'));
     if (match === '') return [];
