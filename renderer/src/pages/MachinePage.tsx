@@ -222,7 +222,7 @@ function MachineDetails({ tenant, id, data }: { tenant: string; id: string; data
             { id: 'first', header: 'First seen', width: '13rem', render: (r) => formatTime(r.first_seen) },
             { id: 'last', header: 'Last seen', width: '13rem', render: (r) => formatTime(r.last_seen) },
           ]}
-          empty={data.logonUsersAsked ? 'The tenant named no logged-on users.' : 'None in the cache: not asked of the tenant yet (a sync asks up to 1,000 machines).'}
+          empty={data.logonUsersAsked ? 'The tenant named no logged-on users.' : 'None in the cache: no sync of this cache has asked the tenant for this machine yet (a sync asks up to 1,000 machines; a bundle carries users, not when they were asked).'}
         />
       </Section>
     </>
