@@ -34,27 +34,30 @@ function edit(text, anchor, replacement) {
   return text.slice(0, at) + replacement + text.slice(at + anchor.length);
 }
 
+/**
+ * Renames the library's `name` to `<name>Coded` and puts in front of it a function of the same
+ * signature that does `raw` instead while a checkpoint copies raw (both hooks share one signature).
+ */
+function divert(text, name, raw, eol) {
+  const signature = (fn) => `static int ${fn}(sqlite3_file* pFile, const void* buffer, int count, sqlite3_int64 offset)`;
+  const coded = `${name}Coded`;
+  return edit(text, signature(name), [
+    `${signature(coded)};`,
+    signature(name),
+    `{ return mcRawCopy ? ${raw} : ${coded}(pFile, buffer, count, offset); }`,
+    signature(coded),
+  ].join(eol));
+}
+
 function patch(file) {
   const eol = '\r\n';
-  const read = 'static int mcReadWal(sqlite3_file* pFile, const void* buffer, int count, sqlite3_int64 offset)';
-  const write = 'static int mcWriteMainDb(sqlite3_file* pFile, const void* buffer, int count, sqlite3_int64 offset)';
   let text = readFileSync(file, 'latin1');
   text = edit(text, 'static int walCheckpoint(', `static __thread int mcRawCopy = 0;${eol}static int walCheckpoint(`);
   text = edit(text, 'rc = sqlite3OsRead(pWal->pWalFd, zBuf, szPage, iOffset);',
     'mcRawCopy = getenv("MC_RAW_COPY")!=0; rc = sqlite3OsRead(pWal->pWalFd, zBuf, szPage, iOffset); if( rc!=SQLITE_OK ) mcRawCopy = 0;');
   text = edit(text, 'rc = sqlite3OsWrite(pWal->pDbFd, zBuf, szPage, iOffset);', 'rc = sqlite3OsWrite(pWal->pDbFd, zBuf, szPage, iOffset); mcRawCopy = 0;');
-  text = edit(text, read, [
-    `${read.replace('mcReadWal', 'mcReadWalCoded')};`,
-    read,
-    '{ return mcRawCopy ? SQLITE_OK : mcReadWalCoded(pFile, buffer, count, offset); }',
-    read.replace('mcReadWal', 'mcReadWalCoded'),
-  ].join(eol));
-  text = edit(text, write, [
-    `${write.replace('mcWriteMainDb', 'mcWriteMainDbCoded')};`,
-    write,
-    '{ return mcRawCopy ? REALFILE(pFile)->pMethods->xWrite(REALFILE(pFile), buffer, count, offset) : mcWriteMainDbCoded(pFile, buffer, count, offset); }',
-    write.replace('mcWriteMainDb', 'mcWriteMainDbCoded'),
-  ].join(eol));
+  text = divert(text, 'mcReadWal', 'SQLITE_OK', eol);
+  text = divert(text, 'mcWriteMainDb', 'REALFILE(pFile)->pMethods->xWrite(REALFILE(pFile), buffer, count, offset)', eol);
   writeFileSync(file, text, 'latin1');
 }
 
